@@ -1,0 +1,1 @@
+"""Locus: location-aware prompt generation for SAM-style segmentation (PyTorch side)."""

@@ -1,0 +1,40 @@
+"""Constants shared by Python and the TypeScript runtime.
+
+The exporter copies these into every bundle manifest; TypeScript reads them from there and never
+retypes them. Change a value here and re-export: the bundle is the contract.
+"""
+from __future__ import annotations
+
+FORMAT_VERSION = 1
+
+#: The six lung regions, in the fixed order used by labels, GPFC logits, zones.csv and the UI.
+#: Patient's sides: on images in radiological convention the patient's left is on the image's right.
+REGIONS = (
+    "right_upper",
+    "right_middle",
+    "right_lower",
+    "left_upper",
+    "left_middle",
+    "left_lower",
+)
+NUM_REGIONS = len(REGIONS)
+NUM_STAGES = 4
+
+#: Top-k prompt defaults (paper: theta 0.9, k 3).
+TOPK_DEFAULT = 3
+THETA_DEFAULT = 0.9
+TOPK_MAX = 8
+#: Fixed number of point slots of the decoder graph (model points + user points; label -1 = none).
+MAX_POINTS = 16
+
+#: Point labels fed to the decoder.
+POINT_LABEL_NONE = -1
+POINT_LABEL_NEGATIVE = 0
+POINT_LABEL_POSITIVE = 1
+
+#: Tokenizer special tokens, in id order (ids 0..3).
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]")
+PAD_ID, UNK_ID, CLS_ID, SEP_ID = 0, 1, 2, 3
+
+#: Final-mask threshold on logits (probability 0.5).
+MASK_LOGIT_THRESHOLD = 0.0

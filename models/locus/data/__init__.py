@@ -1,0 +1,1 @@
+"""Data: synthetic cases, datasets and loaders."""

@@ -1,0 +1,116 @@
+"""`python3 -m locus.evaluate --run runs/demo-cxr --data DIR --out metrics.json`
+
+Runs the PyTorch pipeline (`infer.py`, the same steps as the runtime) over an LViT folder and
+measures, at the original image resolution:
+- Dice / mIoU with all prompts (per-case means, empty masks as in `metrics.py`);
+- Table-5 analogue: no prompt / coarse / coarse+points / all three (model `full`);
+- Table-2 analogue: `no_qgaf`, `no_gpfc`, `full` checkpoints, all prompts;
+- location awareness: the same images with a report naming only the regions the true report does
+  not name (cases naming all six regions or none are left out); the Dice drop is reported.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .checkpoint import load_trained
+from .data.dataset import Case, read_cases, read_image, read_mask
+from .data.report import parse_report
+from .data.synth_report import report_from_zones
+from .infer import PromptSettings, Segmenter
+from .metrics import dice, iou
+from .train.__main__ import resolve
+
+PROMPT_SETS = {
+    "none": PromptSettings(use_coarse=False, use_points=False, use_text=False),
+    "coarse": PromptSettings(use_coarse=True, use_points=False, use_text=False),
+    "coarse+points": PromptSettings(use_coarse=True, use_points=True, use_text=False),
+    "all": PromptSettings(),
+}
+
+
+def wrong_report(report: str, rng: np.random.Generator) -> str | None:
+    """A report naming exactly the regions `report` does not name (None if impossible)."""
+    parsed = parse_report(report)
+    labels = parsed.labels
+    if not parsed.readable or sum(labels) in (0, len(labels)):
+        return None
+    other = [1 - v for v in labels]
+    return report_from_zones(other, max(1, parsed.count or 1), rng, typo_rate=0.0)
+
+
+def summarize(scores: list[tuple[float, float]]) -> dict:
+    arr = np.asarray(scores, dtype=np.float64).reshape(-1, 2)
+    return {"dice": round(float(arr[:, 0].mean()), 4), "miou": round(float(arr[:, 1].mean()), 4),
+            "dice_std": round(float(arr[:, 0].std()), 4), "cases": int(arr.shape[0])}
+
+
+def evaluate_model(segmenter: Segmenter, cases: list[Case], *, ablate_prompts: bool,
+                   location: bool, seed: int = 0) -> dict:
+    rng = np.random.default_rng(seed)
+    sets = PROMPT_SETS if ablate_prompts else {"all": PROMPT_SETS["all"]}
+    scores: dict[str, list] = {name: [] for name in sets}
+    paired: list[tuple[float, float]] = []
+    per_case = []
+    for case in cases:
+        truth = read_mask(case.mask)
+        pre, embedding = segmenter.encode_image(read_image(case.image))
+        analysis = segmenter.analyze(pre, embedding, case.report)
+        for name, settings in sets.items():
+            mask = segmenter.decode(analysis, settings).mask
+            scores[name].append((dice(mask, truth), iou(mask, truth)))
+        per_case.append({"case": case.stem, "dice": round(scores["all"][-1][0], 4)})
+        other = wrong_report(case.report, rng) if location else None
+        if other is not None:
+            wrong = segmenter.decode(segmenter.analyze(pre, embedding, other), PROMPT_SETS["all"])
+            paired.append((scores["all"][-1][0], dice(wrong.mask, truth)))
+    result = {"prompts": {name: summarize(s) for name, s in scores.items()}, "per_case": per_case}
+    if paired:
+        arr = np.asarray(paired)
+        result["location"] = {"cases": len(paired), "dice_true_report": round(float(arr[:, 0].mean()), 4),
+                              "dice_other_regions_report": round(float(arr[:, 1].mean()), 4),
+                              "dice_drop": round(float((arr[:, 0] - arr[:, 1]).mean()), 4)}
+    return result
+
+
+def evaluate_run(run: Path, data: Path, variants: list[str]) -> dict:
+    cases, problems = read_cases(data)
+    started = time.time()
+    out = {"data": str(data), "cases": len(cases), "skipped": [vars(p) for p in problems]}
+    table2 = {}
+    for variant in variants:
+        path = run / f"{variant}.pt"
+        if not path.exists():
+            continue
+        result = evaluate_model(Segmenter(load_trained(path)), cases,
+                                ablate_prompts=variant == "full", location=variant == "full")
+        table2[variant] = result["prompts"]["all"]
+        if variant == "full":
+            out["all_prompts"] = result["prompts"]["all"]
+            out["table5_prompts"] = result["prompts"]
+            out["location"] = result.get("location")
+            out["per_case"] = result["per_case"]
+    out["table2_qgaf"] = table2
+    out["seconds"] = round(time.time() - started, 1)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python3 -m locus.evaluate", description=__doc__)
+    parser.add_argument("--run", required=True)
+    parser.add_argument("--data", required=True, help="LViT folder (images/, masks/, reports)")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--variants", default="full,no_gpfc,no_qgaf")
+    args = parser.parse_args(argv)
+    metrics = evaluate_run(resolve(args.run), resolve(args.data), args.variants.split(","))
+    metrics["command"] = "python3 -m locus.evaluate " + " ".join(argv or [])
+    Path(resolve(args.out)).write_text(json.dumps(metrics, indent=1))
+    print(json.dumps({k: v for k, v in metrics.items() if k not in ("per_case", "skipped")}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

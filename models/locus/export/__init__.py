@@ -1,0 +1,1 @@
+"""ONNX export: graph wrappers, the bundle manifest and the verification fixtures."""

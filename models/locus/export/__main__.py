@@ -1,0 +1,78 @@
+"""`python3 -m locus.export --run runs/demo-cxr --config configs/demo-cxr.json --out demo-cxr`
+
+Exports the run's `full.pt` to a bundle folder: three ONNX graphs, vocab.txt, fixtures from the
+first cases of `--fixtures-from` (default: the config's test split) and manifest.json, with the
+training record and the metrics file (`--metrics`, written by `python3 -m locus.evaluate`).
+Check the result with `npm run verify:bundle -- <bundle>`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from ..checkpoint import load_trained
+from ..data.dataset import read_cases
+from ..infer import PromptSettings
+from ..train.__main__ import resolve
+from .bundle import export_graphs, manifest
+from .fixtures import FixtureCase, write_fixtures
+
+FIXTURE_CASES = 3
+
+
+def fixture_cases(root: Path) -> list[FixtureCase]:
+    cases = read_cases(root)[0][:FIXTURE_CASES]
+    out = [FixtureCase(c.image, c.report) for c in cases]
+    if cases:  # one more: prompts switched off and a user point, to pin the masking path
+        out.append(FixtureCase(cases[0].image, cases[0].report, PromptSettings(
+            k=2, theta=0.5, use_coarse=False, use_text=False, user_points=((40.0, 50.0, 0),))))
+    return out
+
+
+def training_record(run: Path, cfg: dict, trained_info: dict) -> dict:
+    record = json.loads((run / "training.json").read_text())
+    return {
+        "data": [str(p) for p in cfg["data"]["train"]],
+        "command": record["command"],
+        "seconds": record["seconds"],
+        "device": trained_info["device"],
+        "torch": trained_info["torch"],
+        "trainable_parameters": trained_info["trainable_parameters"],
+        "total_parameters": trained_info["total_parameters"],
+        "phases": {k: v for k, v in record.items()
+                   if k not in ("command", "seconds", "config")} | {"config": record["config"]},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python3 -m locus.export", description=__doc__)
+    parser.add_argument("--run", required=True)
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--metrics", help="metrics JSON from locus.evaluate")
+    parser.add_argument("--fixtures-from", help="LViT folder to draw fixture cases from")
+    args = parser.parse_args(argv)
+    run, out = resolve(args.run), resolve(args.out)
+    cfg = json.loads(resolve(args.config).read_text())
+    trained = load_trained(run / "full.pt")
+    if out.exists():
+        shutil.rmtree(out)
+    graphs = export_graphs(trained, out)
+    vocab = out / "vocab.txt"
+    shutil.copyfile(run / "vocab.txt", vocab)
+    fixtures_root = resolve(args.fixtures_from or cfg["data"]["test"][0])
+    index = write_fixtures(trained, fixture_cases(fixtures_root), out)
+    (out / "fixtures" / "index.json").write_text(json.dumps(index, indent=1))
+    metrics = json.loads(resolve(args.metrics).read_text()) if args.metrics else {}
+    doc = manifest(trained, info=cfg["bundle"], graphs=graphs, vocab_path=vocab,
+                   training=training_record(run, cfg, trained.training), metrics=metrics,
+                   fixtures={"index": "fixtures/index.json"})
+    (out / "manifest.json").write_text(json.dumps(doc, indent=2) + "\n")
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    print(f"bundle {out}: {total / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Network modules, one paper concept per file; sizes and wiring live in `build.py`."""

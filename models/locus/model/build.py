@@ -1,0 +1,111 @@
+"""Model sizes (frozen configs) and the builder that wires the modules. Sizes live only here."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..constants import NUM_STAGES
+from .clip_image import ClipImageEncoder
+from .clip_text import ClipTextEncoder
+from .coarse_mask import CoarseMask
+from .gpfc import GPFC
+from .locus import Locus, LocusSam, PromptGenerator
+from .mask_decoder import MaskDecoder
+from .prompt_encoder import PromptEncoder
+from .qgaf import QGAF
+from .sam_image_encoder import SamImageEncoder
+from .text_prompt import TextPrompt
+from .transformer import TwoWayTransformer
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    input_size: int
+    max_length: int
+    stem_widths: tuple[int, int, int]
+    image_width: int
+    image_heads: int
+    text_width: int
+    text_heads: int
+    blocks_per_stage: int
+    embed_dim: int
+    qgaf_width: int
+    qgaf_queries: int
+    qgaf_heads: int
+    gpfc_hidden: int
+    sam_width: int
+    sam_heads: int
+    sam_depth: int
+    decoder_dim: int
+    decoder_heads: int
+    decoder_depth: int
+    decoder_mlp: int
+    use_qgaf: bool = True
+
+    @property
+    def grid(self) -> int:
+        """Side of the token grid of both image encoders (and of the coarse mask)."""
+        return self.input_size // 2 ** len(self.stem_widths)
+
+    @property
+    def mask_logits_size(self) -> int:
+        return self.grid * 4
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+MODEL_CONFIGS: dict[str, ModelConfig] = {
+    "demo": ModelConfig(
+        input_size=128, max_length=40, stem_widths=(16, 32, 64), image_width=64, image_heads=4,
+        text_width=64, text_heads=4, blocks_per_stage=1, embed_dim=64, qgaf_width=64,
+        qgaf_queries=10, qgaf_heads=4, gpfc_hidden=64, sam_width=64, sam_heads=4, sam_depth=4,
+        decoder_dim=64, decoder_heads=4, decoder_depth=2, decoder_mlp=256),
+    "tiny": ModelConfig(
+        input_size=64, max_length=40, stem_widths=(8, 16, 32), image_width=32, image_heads=2,
+        text_width=32, text_heads=2, blocks_per_stage=1, embed_dim=32, qgaf_width=32,
+        qgaf_queries=10, qgaf_heads=2, gpfc_hidden=32, sam_width=32, sam_heads=2, sam_depth=1,
+        decoder_dim=32, decoder_heads=2, decoder_depth=1, decoder_mlp=64),
+}
+
+
+def model_config(name: str, **overrides) -> ModelConfig:
+    if name not in MODEL_CONFIGS:
+        raise KeyError(f"unknown model size {name!r}; known: {sorted(MODEL_CONFIGS)}")
+    return dataclasses.replace(MODEL_CONFIGS[name], **overrides)
+
+
+def build_prompt_generator(cfg: ModelConfig, *, vocab_size: int) -> PromptGenerator:
+    image = ClipImageEncoder(input_size=cfg.input_size, stem_widths=cfg.stem_widths,
+                             width=cfg.image_width, heads=cfg.image_heads,
+                             blocks_per_stage=cfg.blocks_per_stage, stages=NUM_STAGES,
+                             embed_dim=cfg.embed_dim)
+    text = ClipTextEncoder(vocab_size=vocab_size, max_length=cfg.max_length, width=cfg.text_width,
+                           heads=cfg.text_heads, blocks_per_stage=cfg.blocks_per_stage,
+                           stages=NUM_STAGES, embed_dim=cfg.embed_dim)
+    bridges = [QGAF(image_width=cfg.image_width, text_width=cfg.text_width,
+                    fused_width=cfg.qgaf_width, queries=cfg.qgaf_queries, heads=cfg.qgaf_heads)
+               for _ in range(NUM_STAGES)] if cfg.use_qgaf else None
+    heads = [GPFC(image_width=cfg.image_width, text_width=cfg.text_width, hidden=cfg.gpfc_hidden)
+             for _ in range(NUM_STAGES)]
+    return PromptGenerator(image_encoder=image, text_encoder=text, bridges=bridges, heads=heads,
+                           coarse=CoarseMask(),
+                           text_prompt=TextPrompt(embed_dim=cfg.embed_dim,
+                                                  decoder_dim=cfg.decoder_dim))
+
+
+def build_sam(cfg: ModelConfig) -> LocusSam:
+    encoder = SamImageEncoder(input_size=cfg.input_size, stem_widths=cfg.stem_widths,
+                              width=cfg.sam_width, heads=cfg.sam_heads, depth=cfg.sam_depth,
+                              out_dim=cfg.decoder_dim)
+    transformer = TwoWayTransformer(dim=cfg.decoder_dim, heads=cfg.decoder_heads,
+                                    depth=cfg.decoder_depth, mlp_dim=cfg.decoder_mlp)
+    return LocusSam(image_encoder=encoder,
+                    prompt_encoder=PromptEncoder(dim=cfg.decoder_dim, input_size=cfg.input_size,
+                                                 grid=cfg.grid),
+                    decoder=MaskDecoder(dim=cfg.decoder_dim, transformer=transformer))
+
+
+def build_locus(cfg: ModelConfig, *, vocab_size: int) -> Locus:
+    return Locus(prompt_generator=build_prompt_generator(cfg, vocab_size=vocab_size),
+                 sam=build_sam(cfg))

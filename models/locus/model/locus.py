@@ -1,0 +1,93 @@
+"""The two halves of Locus: the prompt generator (CLIP + QGAF + GPFC) and the SAM model."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .clip_image import ClipImageEncoder
+from .clip_text import ClipTextEncoder, causal_padding_bias, eos_index, gather_tokens
+from .coarse_mask import CoarseMask
+from .gpfc import GPFC
+from .mask_decoder import DecoderOutputs, MaskDecoder
+from .prompt_encoder import PromptEncoder
+from .qgaf import QGAF
+from .sam_image_encoder import ImageEmbedding, SamImageEncoder
+from .text_prompt import TextPrompt
+
+
+@dataclass
+class PromptOutputs:
+    """coarse_logits [B, 1, g, g]; text_prompt [B, D_dec]; gpfc_logits [B, 4, 6]."""
+
+    coarse_logits: torch.Tensor
+    text_prompt: torch.Tensor
+    gpfc_logits: torch.Tensor
+
+
+class PromptGenerator(nn.Module):
+    """Frozen CLIP encoders bridged after each stage by QGAF (None = the no-QGAF ablation)."""
+
+    def __init__(self, *, image_encoder: ClipImageEncoder, text_encoder: ClipTextEncoder,
+                 bridges: list[QGAF] | None, heads: list[GPFC], coarse: CoarseMask,
+                 text_prompt: TextPrompt) -> None:
+        super().__init__()
+        self.image_encoder = image_encoder
+        self.text_encoder = text_encoder
+        self.bridges = nn.ModuleList(bridges) if bridges is not None else None
+        self.heads = nn.ModuleList(heads)
+        self.coarse = coarse
+        self.text_prompt = text_prompt
+
+    def clip_modules(self) -> list[nn.Module]:
+        return [self.image_encoder, self.text_encoder]
+
+    def forward(self, image: torch.Tensor, input_ids: torch.Tensor,
+                attention_mask: torch.Tensor) -> PromptOutputs:
+        """image [B, 1, S, S], input_ids/attention_mask [B, L] -> PromptOutputs."""
+        v = self.image_encoder.embed(image)
+        t = self.text_encoder.embed(input_ids)
+        bias = causal_padding_bias(attention_mask)
+        eos = eos_index(attention_mask)
+        stage_logits = []
+        for i, head in enumerate(self.heads):
+            v = self.image_encoder.stage(i, v)
+            t = self.text_encoder.stage(i, t, bias)
+            if self.bridges is not None:
+                v, t = self.bridges[i](v, t, attention_mask)
+            stage_logits.append(head(v, gather_tokens(t, eos)))
+        text_embed = self.text_encoder.project_eos(t, attention_mask)
+        coarse = self.coarse(self.image_encoder.project(v), text_embed, self.image_encoder.grid)
+        return PromptOutputs(coarse_logits=coarse, text_prompt=self.text_prompt(text_embed),
+                             gpfc_logits=torch.stack(stage_logits, dim=1))
+
+
+class LocusSam(nn.Module):
+    """SAM2-style segmenter: image encoder (frozen in phase 3), prompt encoder, mask decoder."""
+
+    def __init__(self, *, image_encoder: SamImageEncoder, prompt_encoder: PromptEncoder,
+                 decoder: MaskDecoder) -> None:
+        super().__init__()
+        self.image_encoder = image_encoder
+        self.prompt_encoder = prompt_encoder
+        self.decoder = decoder
+
+    def encode(self, image: torch.Tensor) -> ImageEmbedding:
+        return self.image_encoder(image)
+
+    def decode(self, image: ImageEmbedding, *, coords: torch.Tensor, labels: torch.Tensor,
+               coarse_logits: torch.Tensor, has_mask: torch.Tensor, text: torch.Tensor,
+               has_text: torch.Tensor) -> DecoderOutputs:
+        """coords [B, N, 2], labels [B, N], coarse_logits [B, 1, gc, gc], text [B, D], flags [B]."""
+        prompts = self.prompt_encoder(coords, labels, coarse_logits, has_mask, text, has_text)
+        return self.decoder(image, self.prompt_encoder.image_pe(), prompts)
+
+
+class Locus(nn.Module):
+    """Everything one checkpoint holds."""
+
+    def __init__(self, *, prompt_generator: PromptGenerator, sam: LocusSam) -> None:
+        super().__init__()
+        self.prompt_generator = prompt_generator
+        self.sam = sam

@@ -1,0 +1,1 @@
+"""Training: the three phases (CLIP, SAM, Locus), losses, data tensors and the loop."""

@@ -1,0 +1,127 @@
+"""`python3 -m locus.train --config configs/demo-cxr.json --out runs/demo-cxr [--device cpu]`
+
+Generates the synthetic data a config asks for, builds the vocabulary, runs the three phases
+(plus the Table-2 ablation variants of phase 3) and writes one checkpoint per variant. Every
+phase checkpoints after each epoch; re-running the same command resumes.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from ..checkpoint import Trained, save_trained
+from ..data.dataset import read_cases
+from ..data.preprocess import PreprocessSpec
+from ..data.tokenizer import Tokenizer, build_vocab, load_vocab, save_vocab
+from ..model.build import build_locus, model_config
+from .loop import PhaseConfig, run_phase
+from .phases import ClipHead, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step
+from .tensors import load_cached
+
+MODELS_DIR = Path(__file__).resolve().parents[2]
+VARIANTS = {"full": {"use_qgaf": True, "gpfc_weight": 0.1},
+            "no_gpfc": {"use_qgaf": True, "gpfc_weight": 0.0},
+            "no_qgaf": {"use_qgaf": False, "gpfc_weight": 0.1}}
+
+
+def resolve(path: str) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else MODELS_DIR / p
+
+
+def generate_synthetic(spec: dict) -> None:
+    root = resolve(spec["root"])
+    for split in ("train", "val", "test"):
+        if spec.get(split) and not (root / split / "reports.csv").exists():
+            subprocess.run([sys.executable, "-m", "locus.data.synth", "--out", str(root / split),
+                            "--split", split, "--n", str(spec[split]), "--seed", str(spec["seed"])],
+                           check=True, cwd=MODELS_DIR)
+
+
+def vocabulary(cfg: dict, run: Path) -> list[str]:
+    path = run / "vocab.txt"
+    if not path.exists():
+        texts = [c.report for root in cfg["data"]["train"] for c in read_cases(resolve(root))[0]]
+        save_vocab(build_vocab(texts, cfg["vocab_size"]), path)
+    return load_vocab(path)
+
+
+def train(cfg: dict, run: Path, device: str) -> dict:
+    started = time.time()
+    run.mkdir(parents=True, exist_ok=True)
+    if "synthetic" in cfg["data"]:
+        generate_synthetic(cfg["data"]["synthetic"])
+    torch.manual_seed(cfg["seed"])
+    mcfg = model_config(cfg["model"])
+    spec = PreprocessSpec(input_size=mcfg.input_size, **cfg.get("preprocess", {}))
+    tokenizer = Tokenizer(vocabulary(cfg, run), max_length=mcfg.max_length)
+    data = load_cached([resolve(r) for r in cfg["data"]["train"]], spec, mcfg.mask_logits_size,
+                       tokenizer, run / "cache").to(device)
+    prepared = time.time() - started
+    model = build_locus(mcfg, vocab_size=len(tokenizer.vocab)).to(device)
+    phases = cfg["phases"]
+    head = ClipHead().to(device)
+    record = {"prepare_seconds": round(prepared, 1)}
+    record["clip"] = run_phase(
+        name="phase1-clip", modules={"pg": model.prompt_generator, "head": head},
+        params=list(model.prompt_generator.image_encoder.parameters())
+        + list(model.prompt_generator.text_encoder.parameters()) + list(head.parameters()),
+        size=len(data), cfg=PhaseConfig.from_dict(phases["clip"]),
+        step=clip_step(model, head, data), checkpoint=run / "phase1-clip.pt", seed=cfg["seed"])
+    record["sam"] = run_phase(
+        name="phase2-sam", modules={"sam": model.sam}, params=list(model.sam.parameters()),
+        size=len(data), cfg=PhaseConfig.from_dict(phases["sam"]),
+        step=sam_step(model, data, grid=mcfg.grid, input_size=mcfg.input_size, seed=cfg["seed"]),
+        checkpoint=run / "phase2-sam.pt", seed=cfg["seed"] + 1)
+    base_state = copy.deepcopy(model.state_dict())
+    embeddings = cache_embeddings(model, data.images)
+    for variant in ["full"] + list(cfg.get("ablations", [])):
+        opts = VARIANTS[variant]
+        vcfg = model_config(cfg["model"], use_qgaf=opts["use_qgaf"])
+        vmodel = build_locus(vcfg, vocab_size=len(tokenizer.vocab)).to(device)
+        vmodel.load_state_dict(base_state, strict=False)  # fresh bridges; the no-QGAF model has none
+        params = freeze_for_phase3(vmodel)
+        record[f"locus_{variant}"] = run_phase(
+            name=f"phase3-{variant}", modules={"model": vmodel}, params=params, size=len(data),
+            cfg=PhaseConfig.from_dict(phases["locus"]),
+            step=locus_step(vmodel, data, embeddings, k=cfg["prompts"]["k"],
+                            theta=cfg["prompts"]["theta"], dropout=cfg["prompts"]["dropout"],
+                            gpfc_weight=opts["gpfc_weight"], input_size=mcfg.input_size,
+                            seed=cfg["seed"] + 2),
+            checkpoint=run / f"phase3-{variant}.pt", seed=cfg["seed"] + 2)
+        trainable = sum(p.numel() for p in params)
+        training = {"variant": variant, "trainable_parameters": trainable,
+                    "total_parameters": sum(p.numel() for p in vmodel.parameters()),
+                    "train_cases": len(data), "device": device, "torch": torch.__version__}
+        save_trained(run / f"{variant}.pt",
+                     Trained(vmodel.cpu().eval(), vcfg, tokenizer, spec, training))
+    record["seconds"] = round(time.time() - started, 1)
+    return record
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python3 -m locus.train", description=__doc__)
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--out", required=True, help="run folder (checkpoints, vocab, cache)")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    args = parser.parse_args(argv)
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: no CUDA device is visible to torch")
+    cfg = json.loads(resolve(args.config).read_text())
+    run = resolve(args.out)
+    record = train(cfg, run, args.device)
+    record["command"] = "python3 -m locus.train " + " ".join(argv or sys.argv[1:])
+    record["config"] = cfg
+    (run / "training.json").write_text(json.dumps(record, indent=2))
+    print(json.dumps({k: v for k, v in record.items() if k != "config"}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Losses of paper eq. 4: l = 0.3 l_s(M) + 0.6 l_s(S) + 0.1 sum_i l_c_i, l_s = 0.5 Dice + 0.5 BCE."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch.nn import functional as F
+
+SEG_WEIGHTS = {"coarse": 0.3, "final": 0.6, "gpfc": 0.1}
+#: Our addition: the decoder's IoU head is trained to predict the IoU of its own mask (as SAM does).
+IOU_WEIGHT = 0.05
+
+
+def dice_loss(logits: torch.Tensor, target: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
+    """Soft Dice on probabilities, per sample then averaged. logits/target [B, 1, H, W]."""
+    probs = torch.sigmoid(logits).flatten(1)
+    target = target.flatten(1)
+    inter = (probs * target).sum(1)
+    return (1.0 - (2.0 * inter + eps) / (probs.sum(1) + target.sum(1) + eps)).mean()
+
+
+def seg_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """l_s = 0.5 Dice + 0.5 BCE; logits are resized to the target's grid first."""
+    if logits.shape[-2:] != target.shape[-2:]:
+        logits = F.interpolate(logits, size=target.shape[-2:], mode="bilinear", align_corners=False)
+    return 0.5 * dice_loss(logits, target) + 0.5 * F.binary_cross_entropy_with_logits(logits, target)
+
+
+def mask_iou(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Hard IoU of (logits > 0) against (target > 0.5), per sample [B]; empty vs empty = 1."""
+    pred = (logits > 0).flatten(1).float()
+    truth = (target > 0.5).flatten(1).float()
+    inter = (pred * truth).sum(1)
+    union = ((pred + truth) > 0).float().sum(1)
+    return torch.where(union > 0, inter / union.clamp(min=1.0), torch.ones_like(union))
+
+
+@dataclass
+class LocusLoss:
+    total: torch.Tensor
+    coarse: torch.Tensor
+    final: torch.Tensor
+    gpfc: torch.Tensor
+    iou: torch.Tensor
+
+
+def locus_loss(*, coarse_logits: torch.Tensor, mask_logits: torch.Tensor, iou_pred: torch.Tensor,
+               gpfc_logits: torch.Tensor, target: torch.Tensor, regions: torch.Tensor,
+               gpfc_weight: float = SEG_WEIGHTS["gpfc"]) -> LocusLoss:
+    """Eq. 4. gpfc_logits [B, 4, 6], regions [B, 6]; l_c is summed over the 4 stages."""
+    coarse = seg_loss(coarse_logits, target)
+    final = seg_loss(mask_logits, target)
+    stages = gpfc_logits.shape[1]
+    gpfc = sum(F.binary_cross_entropy_with_logits(gpfc_logits[:, i], regions) for i in range(stages))
+    iou = F.mse_loss(iou_pred[:, 0], mask_iou(mask_logits.detach(), target))
+    total = (SEG_WEIGHTS["coarse"] * coarse + SEG_WEIGHTS["final"] * final + gpfc_weight * gpfc
+             + IOU_WEIGHT * iou)
+    return LocusLoss(total=total, coarse=coarse, final=final, gpfc=gpfc, iou=iou)
+
+
+def clip_loss(image_embed: torch.Tensor, text_embed: torch.Tensor, same: torch.Tensor,
+              logit_scale: torch.Tensor) -> torch.Tensor:
+    """Symmetric contrastive loss with soft targets: pairs whose reports give the same region
+    labels (`same` [B, B], 1 = same) are all positives, since many synthetic reports coincide."""
+    image_embed = F.normalize(image_embed, dim=-1)
+    text_embed = F.normalize(text_embed, dim=-1)
+    logits = logit_scale.exp() * image_embed @ text_embed.t()
+    targets = same / same.sum(1, keepdim=True)
+    loss_i = -(targets * F.log_softmax(logits, dim=1)).sum(1).mean()
+    loss_t = -(targets * F.log_softmax(logits.t(), dim=1)).sum(1).mean()  # `same` is symmetric
+    return 0.5 * (loss_i + loss_t)

@@ -1,0 +1,101 @@
+"""The three training phases as step functions for `loop.run_phase`.
+
+1. CLIP: contrastive image-report pretraining of both encoders.
+2. SAM: promptable segmentation with prompts simulated from ground truth (no text yet).
+3. Locus: encoders frozen; QGAF, GPFC, coarse-mask calibration, text FFN, prompt encoder and mask
+   decoder trained with eq. 4, points from the coarse mask, prompt dropout.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ..model.locus import Locus
+from ..model.sam_image_encoder import ImageEmbedding
+from .losses import IOU_WEIGHT, clip_loss, locus_loss, mask_iou, seg_loss
+from .prompts import model_prompts, simulate_prompts, to_device
+from .tensors import CaseTensors
+
+
+class ClipHead(nn.Module):
+    """Phase-1-only parameter: the contrastive temperature (CLIP's init 1/0.07)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+
+
+def clip_step(model: Locus, head: ClipHead, data: CaseTensors):
+    pg = model.prompt_generator
+
+    def step(idx: torch.Tensor, _: int) -> dict:
+        image_embed = pg.image_encoder(data.images[idx]).mean(dim=1)  # [B, D]
+        text_embed = pg.text_encoder(data.input_ids[idx], data.attention_mask[idx])
+        regions = data.regions[idx]
+        same = (regions[:, None, :] == regions[None, :, :]).all(-1).float()  # [B, B]
+        return {"loss": clip_loss(image_embed, text_embed, same, head.logit_scale)}
+    return step
+
+
+def sam_step(model: Locus, data: CaseTensors, *, grid: int, input_size: int, seed: int):
+    rng = np.random.default_rng(seed)
+    sam = model.sam
+
+    def step(idx: torch.Tensor, _: int) -> dict:
+        target = data.targets[idx]
+        prompts = to_device(simulate_prompts(target, grid=grid, input_size=input_size, rng=rng),
+                            target.device)
+        out = sam.decode(sam.encode(data.images[idx]), coords=prompts.coords,
+                         labels=prompts.labels, coarse_logits=prompts.coarse_logits,
+                         has_mask=prompts.has_mask,
+                         text=torch.zeros(len(idx), sam.decoder.iou_token.shape[-1], device=target.device),
+                         has_text=prompts.has_text)
+        seg = seg_loss(out.mask_logits, target)
+        iou = F.mse_loss(out.iou[:, 0], mask_iou(out.mask_logits.detach(), target))
+        return {"loss": seg + IOU_WEIGHT * iou, "seg": seg.detach()}
+    return step
+
+
+@torch.no_grad()
+def cache_embeddings(model: Locus, images: torch.Tensor, batch: int = 64) -> ImageEmbedding:
+    """The frozen SAM image encoder run once over every training image."""
+    parts = [model.sam.encode(images[i:i + batch]) for i in range(0, images.shape[0], batch)]
+    return ImageEmbedding(*(torch.cat([getattr(p, f) for p in parts]) for f in
+                            ("embedding", "high_res_0", "high_res_1")))
+
+
+def locus_step(model: Locus, data: CaseTensors, embeddings: ImageEmbedding, *, k: int,
+               theta: float, dropout: float, gpfc_weight: float, input_size: int, seed: int):
+    rng = np.random.default_rng(seed)
+
+    def step(idx: torch.Tensor, _: int) -> dict:
+        out = model.prompt_generator(data.images[idx], data.input_ids[idx],
+                                     data.attention_mask[idx])
+        prompts = model_prompts(out.coarse_logits, k=k, theta=theta, input_size=input_size,
+                                dropout=dropout, rng=rng)
+        image = ImageEmbedding(embeddings.embedding[idx], embeddings.high_res_0[idx],
+                               embeddings.high_res_1[idx])
+        dec = model.sam.decode(image, coords=prompts.coords, labels=prompts.labels,
+                               coarse_logits=prompts.coarse_logits, has_mask=prompts.has_mask,
+                               text=out.text_prompt, has_text=prompts.has_text)
+        loss = locus_loss(coarse_logits=out.coarse_logits, mask_logits=dec.mask_logits,
+                          iou_pred=dec.iou, gpfc_logits=out.gpfc_logits,
+                          target=data.targets[idx], regions=data.regions[idx],
+                          gpfc_weight=gpfc_weight)
+        return {"loss": loss.total, "coarse": loss.coarse.detach(), "final": loss.final.detach(),
+                "gpfc": loss.gpfc.detach()}
+    return step
+
+
+def freeze_for_phase3(model: Locus) -> list[nn.Parameter]:
+    """Freeze CLIP encoders and the SAM image encoder; return the trainable parameters."""
+    frozen = [model.prompt_generator.image_encoder, model.prompt_generator.text_encoder,
+              model.sam.image_encoder]
+    for module in frozen:
+        module.requires_grad_(False)
+        module.eval()
+    return [p for p in model.parameters() if p.requires_grad]

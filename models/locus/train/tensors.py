@@ -1,0 +1,94 @@
+"""Dataset folders -> training tensors (preprocessed once, cached in the run folder)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..data.dataset import read_cases, read_image, read_mask
+from ..data.preprocess import PreprocessSpec, mask_to_frame, preprocess
+from ..data.report import parse_report
+from ..data.tokenizer import Tokenizer
+
+
+@dataclass
+class CaseTensors:
+    """images [N, 1, S, S]; targets [N, 1, m, m]; input_ids/attention_mask [N, L];
+    regions [N, 6] (labels parsed from the report); stems and source folders for reporting."""
+
+    images: torch.Tensor
+    targets: torch.Tensor
+    input_ids: torch.Tensor
+    attention_mask: torch.Tensor
+    regions: torch.Tensor
+    stems: list[str]
+    reports: list[str]
+
+    def __len__(self) -> int:
+        return self.images.shape[0]
+
+    def to(self, device: str) -> "CaseTensors":
+        return CaseTensors(self.images.to(device), self.targets.to(device),
+                           self.input_ids.to(device), self.attention_mask.to(device),
+                           self.regions.to(device), self.stems, self.reports)
+
+    def subset(self, index: torch.Tensor) -> "CaseTensors":
+        idx = index.tolist()
+        return CaseTensors(self.images[index], self.targets[index], self.input_ids[index],
+                           self.attention_mask[index], self.regions[index],
+                           [self.stems[i] for i in idx], [self.reports[i] for i in idx])
+
+
+def encode_reports(reports: list[str], tokenizer: Tokenizer) -> tuple[torch.Tensor, torch.Tensor]:
+    encoded = [tokenizer.encode(r) for r in reports]
+    ids = torch.tensor([e.input_ids for e in encoded], dtype=torch.long)
+    mask = torch.tensor([e.attention_mask for e in encoded], dtype=torch.long)
+    return ids, mask
+
+
+def region_labels(reports: list[str]) -> torch.Tensor:
+    """Reports -> [N, 6] float labels; an unreadable report gets all zeros (and is counted)."""
+    return torch.tensor([list(parse_report(r).labels) for r in reports], dtype=torch.float32)
+
+
+def load_folder(root: Path, spec: PreprocessSpec, mask_size: int,
+                tokenizer: Tokenizer) -> CaseTensors:
+    cases, problems = read_cases(root)
+    for problem in problems:
+        print(f"skipping {problem.path}: {problem.reason}")
+    images, targets = [], []
+    for case in cases:
+        pre = preprocess(read_image(case.image), spec)
+        images.append(pre.tensor[0])
+        targets.append(mask_to_frame(read_mask(case.mask), pre.resized, spec.input_size,
+                                     mask_size)[None])
+    reports = [c.report for c in cases]
+    ids, mask = encode_reports(reports, tokenizer)
+    return CaseTensors(torch.from_numpy(np.stack(images)), torch.from_numpy(np.stack(targets)),
+                       ids, mask, region_labels(reports), [c.stem for c in cases], reports)
+
+
+def load_cached(roots: list[Path], spec: PreprocessSpec, mask_size: int, tokenizer: Tokenizer,
+                cache_dir: Path) -> CaseTensors:
+    """Concatenate several dataset folders, caching each one's tensors by content key."""
+    parts = []
+    for root in roots:
+        key = hashlib.sha1(json.dumps([str(Path(root).resolve()), spec.to_manifest(), mask_size,
+                                       tokenizer.vocab, tokenizer.max_length]).encode()).hexdigest()
+        path = cache_dir / f"tensors-{key[:16]}.pt"
+        if path.exists():
+            parts.append(CaseTensors(**torch.load(path)))
+        else:
+            part = load_folder(Path(root), spec, mask_size, tokenizer)
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            torch.save(dict(vars(part)), path)
+            parts.append(part)
+    if len(parts) == 1:
+        return parts[0]
+    return CaseTensors(*(torch.cat([getattr(p, f) for p in parts]) for f in
+                         ("images", "targets", "input_ids", "attention_mask", "regions")),
+                       sum((p.stems for p in parts), []), sum((p.reports for p in parts), []))

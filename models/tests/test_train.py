@@ -1,0 +1,188 @@
+"""Tests of locus.train.phases and locus.train.loop: one short run of each phase on random tensors.
+
+The command-line smoke run (locus.train.__main__) is exercised elsewhere; these check what a
+single step does to which parameters, and that a phase resumes from its checkpoint.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from locus.data.tokenizer import Tokenizer, build_vocab
+from locus.model.build import build_locus, model_config
+from locus.train.loop import PhaseConfig, cosine_with_warmup, run_phase
+from locus.train.phases import (
+    ClipHead, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step,
+)
+from locus.train.tensors import CaseTensors, encode_reports, region_labels
+
+CFG = model_config("tiny")
+REPORTS = [
+    "Bilateral pulmonary infection, two infected areas, upper left lung and lower right lung.",
+    "Unilateral pulmonary infection, one infected area, middle right lung.",
+    "Unilateral pulmonary infection, one infected area, lower left lung.",
+    "Bilateral pulmonary infection, three infected areas, all left lung and upper right lung.",
+]
+CONFIG = PhaseConfig(epochs=1, batch=2, lr=1e-2)
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> Tokenizer:
+    return Tokenizer(build_vocab(REPORTS, 60), max_length=CFG.max_length)
+
+
+@pytest.fixture(scope="module")
+def data(tokenizer) -> CaseTensors:
+    gen = torch.Generator().manual_seed(0)
+    n, s, m = len(REPORTS), CFG.input_size, CFG.mask_logits_size
+    targets = torch.zeros(n, 1, m, m)
+    for i in range(n):  # one lesion square per case
+        r, c = 4 + 5 * i, 20 - 4 * i
+        targets[i, 0, r:r + 8, c:c + 8] = 1.0
+    ids, mask = encode_reports(REPORTS, tokenizer)
+    return CaseTensors(images=torch.randn(n, 1, s, s, generator=gen), targets=targets,
+                       input_ids=ids, attention_mask=mask, regions=region_labels(REPORTS),
+                       stems=[f"case{i}" for i in range(n)], reports=list(REPORTS))
+
+
+def fresh_model(tokenizer: Tokenizer, cfg=CFG):
+    torch.manual_seed(1)
+    return build_locus(cfg, vocab_size=len(tokenizer.vocab))
+
+
+def snapshot(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def changed(before: dict[str, torch.Tensor], module: torch.nn.Module) -> set[str]:
+    return {k for k, v in module.state_dict().items() if not torch.equal(v, before[k])}
+
+
+class Counting:
+    """Wraps a step function and counts its calls."""
+
+    def __init__(self, step) -> None:
+        self.step, self.calls = step, 0
+
+    def __call__(self, idx, global_step):
+        self.calls += 1
+        return self.step(idx, global_step)
+
+
+def test_encode_reports_and_tensors(data, tokenizer):
+    assert data.input_ids.shape == (4, CFG.max_length) and data.input_ids.dtype == torch.long
+    assert (data.attention_mask.sum(1) > 2).all()
+    assert data.regions.shape == (4, 6)
+    assert data.regions[1].tolist() == [0, 1, 0, 0, 0, 0]  # middle right
+    sub = data.subset(torch.tensor([2, 0]))
+    assert len(sub) == 2 and sub.stems == ["case2", "case0"]
+    assert torch.equal(sub.images[1], data.images[0])
+
+
+def test_phase1_clip_trains_only_the_encoders(data, tokenizer, tmp_path):
+    model, head = fresh_model(tokenizer), ClipHead()
+    pg = model.prompt_generator
+    before_pg, before_sam = snapshot(pg), snapshot(model.sam)
+    scale = head.logit_scale.detach().clone()
+    step = Counting(clip_step(model, head, data))
+    params = [*pg.image_encoder.parameters(), *pg.text_encoder.parameters(), *head.parameters()]
+    record = run_phase(name="p1", modules={"pg": pg, "head": head}, params=params,
+                       size=len(data), cfg=CONFIG, step=step, checkpoint=tmp_path / "p1.pt", seed=0)
+    assert step.calls == 2 and record["steps"] == 2 and record["epochs"] == 1
+    assert math.isfinite(record["final_losses"]["loss"])
+    moved = changed(before_pg, pg)
+    assert any(k.startswith("image_encoder.") for k in moved)
+    assert any(k.startswith("text_encoder.") for k in moved)
+    assert all(k.startswith(("image_encoder.", "text_encoder.")) for k in moved)
+    assert not changed(before_sam, model.sam)
+    assert not torch.equal(head.logit_scale.detach(), scale)
+
+
+def test_phase2_sam_trains_only_sam(data, tokenizer, tmp_path):
+    model = fresh_model(tokenizer)
+    before_pg, before_sam = snapshot(model.prompt_generator), snapshot(model.sam)
+    step = sam_step(model, data, grid=CFG.grid, input_size=CFG.input_size, seed=0)
+    record = run_phase(name="p2", modules={"sam": model.sam}, params=list(model.sam.parameters()),
+                       size=len(data), cfg=CONFIG, step=step, checkpoint=tmp_path / "p2.pt", seed=1)
+    assert math.isfinite(record["final_losses"]["loss"])
+    assert math.isfinite(record["final_losses"]["seg"])
+    moved = changed(before_sam, model.sam)
+    assert any(k.startswith("image_encoder.") for k in moved)
+    assert any(k.startswith("decoder.") for k in moved)
+    assert not changed(before_pg, model.prompt_generator)
+
+
+@pytest.mark.parametrize("use_qgaf", [True, False])
+def test_phase3_freezes_encoders(data, tokenizer, tmp_path, use_qgaf):
+    model = fresh_model(tokenizer, model_config("tiny", use_qgaf=use_qgaf))
+    params = freeze_for_phase3(model)
+    pg = model.prompt_generator
+    frozen = [pg.image_encoder, pg.text_encoder, model.sam.image_encoder]
+    assert all(not p.requires_grad for m in frozen for p in m.parameters())
+    assert all(not m.training for m in frozen)
+    frozen_ids = {id(p) for m in frozen for p in m.parameters()}
+    assert params and not any(id(p) in frozen_ids for p in params)
+    before_frozen = [snapshot(m) for m in frozen]
+    before = snapshot(model)
+    embeddings = cache_embeddings(model, data.images, batch=3)
+    assert embeddings.embedding.shape == (4, CFG.decoder_dim, CFG.grid, CFG.grid)
+    step = locus_step(model, data, embeddings, k=3, theta=0.5, dropout=0.0, gpfc_weight=0.1,
+                      input_size=CFG.input_size, seed=0)
+    record = run_phase(name="p3", modules={"model": model}, params=params, size=len(data),
+                       cfg=CONFIG, step=step, checkpoint=tmp_path / "p3.pt", seed=2)
+    losses = record["final_losses"]
+    assert all(math.isfinite(losses[k]) for k in ("loss", "coarse", "final", "gpfc"))
+    for module, saved in zip(frozen, before_frozen):
+        assert not changed(saved, module)
+    moved = changed(before, model)
+    for prefix in ("sam.decoder.", "sam.prompt_encoder.", "prompt_generator.heads.",
+                   "prompt_generator.coarse.", "prompt_generator.text_prompt."):
+        assert any(k.startswith(prefix) for k in moved), prefix
+    if use_qgaf:  # the zero-initialised zoom-out layers get a gradient on the first step
+        assert "prompt_generator.bridges.0.zoom_out_v.fc2.weight" in moved
+
+
+def test_run_phase_resumes_from_its_checkpoint(data, tokenizer, tmp_path):
+    model, head = fresh_model(tokenizer), ClipHead()
+    pg = model.prompt_generator
+    modules = {"pg": pg, "head": head}
+
+    def run(epochs: int, step: Counting) -> dict:
+        params = list(pg.image_encoder.parameters()) + list(pg.text_encoder.parameters()) \
+            + list(head.parameters())
+        return run_phase(name="p1", modules=modules, params=params, size=len(data),
+                         cfg=PhaseConfig(epochs=epochs, batch=3, lr=1e-3), step=step,
+                         checkpoint=tmp_path / "p1.pt", seed=0)
+
+    first_step = Counting(clip_step(model, head, data))
+    first = run(1, first_step)
+    assert first_step.calls == 2  # ceil(4 / 3)
+    trained = snapshot(pg)
+    again_step = Counting(clip_step(model, head, data))
+    again = run(1, again_step)
+    assert again_step.calls == 0
+    assert again == first
+    assert not changed(trained, pg)
+    more_step = Counting(clip_step(model, head, data))
+    more = run(2, more_step)
+    assert more_step.calls == 2 and more["epochs"] == 2 and more["steps"] == 4
+    assert more["first_losses"] == first["final_losses"]
+
+
+def test_run_phase_max_steps(data, tokenizer, tmp_path):
+    model, head = fresh_model(tokenizer), ClipHead()
+    step = Counting(clip_step(model, head, data))
+    record = run_phase(name="p1", modules={"head": head}, params=list(head.parameters()),
+                       size=len(data), cfg=PhaseConfig(epochs=2, batch=1, lr=1e-3, max_steps=1),
+                       step=step, checkpoint=tmp_path / "p.pt", seed=0)
+    assert step.calls == 2 and record["steps"] == 2
+
+
+def test_cosine_with_warmup():
+    factor = cosine_with_warmup(total=10, warmup=2)
+    assert [factor(0), factor(1)] == [0.5, 1.0]
+    assert factor(2) == pytest.approx(1.0)
+    assert factor(6) == pytest.approx(0.5)
+    assert factor(10) == pytest.approx(0.0, abs=1e-12)

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: TypeScript checks and units, the shipped bundle's verification
+# against onnxruntime, and the Python suite (which includes a CI-sized train -> export -> verify run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
+npm run typecheck
+npm run lint
+npm run verify:bundle -- models/demo-cxr
+npm run test:unit
+(cd models && /usr/bin/python3 -m pytest tests -q -rs)

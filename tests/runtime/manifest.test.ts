@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { validateManifest, type GraphSpec, type Manifest } from '../../src/runtime/manifest';
+
+const HASH = 'a'.repeat(64);
+
+function graph(file: string): GraphSpec {
+  return {
+    file,
+    sha256: HASH,
+    bytes: 1024,
+    opset: 17,
+    inputs: [{ name: 'x', dtype: 'float32', shape: [1, 1, 128, 128], description: 'image' }],
+    outputs: [{ name: 'y', dtype: 'float32', shape: [1, 6], description: 'scores' }],
+  };
+}
+
+function minimalManifest(): Manifest {
+  return {
+    format_version: 1,
+    bundle_id: 'cxr-tiny',
+    title: 'Tiny',
+    description: '',
+    modality: 'cxr',
+    created: '2025-01-31T12:00:00+00:00',
+    provenance: { license: 'CC-BY-4.0', data: [{ name: 'synthetic', source: 'generated', terms: 'none' }], notes: '' },
+    preprocess: {
+      input_size: 128,
+      channels: 1,
+      channel_rule: 'luminance-bt601',
+      bit_depth_rule: 'significant-bits',
+      resize: { method: 'linear-antialias', longest_side: 128, rounding: 'floor-half-up' },
+      pad: { where: 'bottom-right', value: 0 },
+      mean: [0.5],
+      std: [0.25],
+      window: null,
+    },
+    tokenizer: {
+      kind: 'wordpiece',
+      vocab_file: 'vocab.txt',
+      vocab_sha256: HASH,
+      vocab_size: 100,
+      lowercase: true,
+      max_length: 64,
+      special_tokens: { pad: '[PAD]', unk: '[UNK]', cls: '[CLS]', sep: '[SEP]' },
+      max_chars_per_word: 100,
+    },
+    regions: ['a', 'b', 'c', 'd', 'e', 'f'],
+    prompts: { k: 3, theta: 0.5, k_max: 8, max_points: 16, coarse_grid: [16, 16] },
+    sam: { input_size: 128, point_frame: 'model-input', mask_logits_size: [32, 32], mask_threshold: 0 },
+    training: {
+      data: ['synthetic'],
+      command: 'python -m locus.train',
+      seconds: 1.5,
+      device: 'cpu',
+      torch: '2.5.0',
+      trainable_parameters: 10,
+      total_parameters: 20,
+      phases: {},
+    },
+    metrics: {},
+    graphs: {
+      prompt_generator: graph('prompt_generator.onnx'),
+      sam_image_encoder: graph('sam_image_encoder.onnx'),
+      sam_decoder: graph('sam_decoder.onnx'),
+    },
+    fixtures: { index: 'fixtures/index.json' },
+  };
+}
+
+function errorsOf(data: unknown): string[] {
+  const result = validateManifest(data);
+  return result.ok ? [] : result.errors;
+}
+
+describe('validateManifest', () => {
+  it('accepts a minimal manifest', () => {
+    expect(validateManifest(minimalManifest())).toEqual({ ok: true, manifest: minimalManifest() });
+  });
+
+  it('accepts a window and no fixtures', () => {
+    const manifest = { ...minimalManifest(), fixtures: null };
+    manifest.preprocess.window = { center: 40, width: 400 };
+    expect(errorsOf(manifest)).toEqual([]);
+  });
+
+  it('rejects a graph input without a name', () => {
+    const manifest = minimalManifest();
+    delete (manifest.graphs.sam_decoder.inputs[0] as Partial<GraphSpec['inputs'][number]>).name;
+    expect(errorsOf(manifest)).toContainEqual(expect.stringMatching(/^\/graphs\/sam_decoder\/inputs\/0: .*'name'/));
+  });
+
+  it('rejects an unknown dtype', () => {
+    const manifest = minimalManifest();
+    (manifest.graphs.prompt_generator.outputs[0] as { dtype: string }).dtype = 'float64';
+    expect(errorsOf(manifest)).toContainEqual(expect.stringMatching(/^\/graphs\/prompt_generator\/outputs\/0\/dtype/));
+  });
+
+  it('rejects unknown top-level and graph keys', () => {
+    const manifest = { ...minimalManifest(), extra: 1 };
+    (manifest.graphs.sam_image_encoder as unknown as Record<string, unknown>)['note'] = 'x';
+    const errors = errorsOf(manifest);
+    expect(errors).toContainEqual(expect.stringContaining("'extra'"));
+    expect(errors).toContainEqual(expect.stringContaining("/graphs/sam_image_encoder: must NOT have additional properties 'note'"));
+  });
+
+  it('rejects paths leaving the bundle and repeated tensor names', () => {
+    const escaping = minimalManifest();
+    escaping.graphs.sam_decoder.file = '../elsewhere.onnx';
+    expect(errorsOf(escaping)).toContainEqual(expect.stringMatching(/^\/graphs\/sam_decoder\/file/));
+    const repeated = minimalManifest();
+    repeated.graphs.sam_decoder.outputs[0]!.name = 'x';
+    expect(errorsOf(repeated)).toEqual(['/graphs/sam_decoder: tensor names repeat: x']);
+  });
+});
