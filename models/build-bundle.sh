@@ -10,4 +10,5 @@ test_dir=$($py -c "import json,sys; print(json.load(open(sys.argv[1]))['data']['
 $py -m locus.train --config "$config" --out "$run"
 $py -m locus.evaluate --run "$run" --data "$test_dir" --out "$run/metrics.json"
 $py -m locus.export --run "$run" --config "$config" --out "$bundle" --metrics "$run/metrics.json"
-(cd .. && npx --no-install tsx scripts/verify-bundle.ts "models/$bundle")
+bundle_abs=$(realpath -m "$bundle")
+(cd .. && npx --no-install tsx scripts/verify-bundle.ts "$bundle_abs")

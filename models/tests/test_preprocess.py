@@ -178,3 +178,12 @@ def test_logits_to_original_crops_the_padding():
     out = logits_to_original(logits, (64, 32), 64, (300, 150))
     assert out.shape == (300, 150)
     assert (out > 0).all()  # without the crop the right half would be negative
+
+
+def test_to_gray_uint16_uses_significant_bits():
+    # 12-bit data in a 16-bit PNG: divided by 4095, not 65535 (else nearly black)
+    gray12 = to_gray(np.array([[0, 2048, 4095]], dtype=np.uint16))
+    np.testing.assert_allclose(gray12, [[0.0, 2048 / 4095, 1.0]], rtol=0, atol=1e-15)
+    # never below 8 bits: a dark 16-bit image is not stretched to white
+    gray_dark = to_gray(np.array([[0, 100]], dtype=np.uint16))
+    np.testing.assert_allclose(gray_dark, [[0.0, 100 / 255]], rtol=0, atol=1e-15)

@@ -82,7 +82,7 @@ def test_encode_reports_and_tensors(data, tokenizer):
 
 
 def test_phase1_clip_trains_only_the_encoders(data, tokenizer, tmp_path):
-    model, head = fresh_model(tokenizer), ClipHead()
+    model, head = fresh_model(tokenizer), ClipHead(embed_dim=model_config("tiny").embed_dim)
     pg = model.prompt_generator
     before_pg, before_sam = snapshot(pg), snapshot(model.sam)
     scale = head.logit_scale.detach().clone()
@@ -145,7 +145,7 @@ def test_phase3_freezes_encoders(data, tokenizer, tmp_path, use_qgaf):
 
 
 def test_run_phase_resumes_from_its_checkpoint(data, tokenizer, tmp_path):
-    model, head = fresh_model(tokenizer), ClipHead()
+    model, head = fresh_model(tokenizer), ClipHead(embed_dim=model_config("tiny").embed_dim)
     pg = model.prompt_generator
     modules = {"pg": pg, "head": head}
 
@@ -172,7 +172,7 @@ def test_run_phase_resumes_from_its_checkpoint(data, tokenizer, tmp_path):
 
 
 def test_run_phase_max_steps(data, tokenizer, tmp_path):
-    model, head = fresh_model(tokenizer), ClipHead()
+    model, head = fresh_model(tokenizer), ClipHead(embed_dim=model_config("tiny").embed_dim)
     step = Counting(clip_step(model, head, data))
     record = run_phase(name="p1", modules={"head": head}, params=list(head.parameters()),
                        size=len(data), cfg=PhaseConfig(epochs=2, batch=1, lr=1e-3, max_steps=1),

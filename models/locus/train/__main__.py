@@ -67,7 +67,7 @@ def train(cfg: dict, run: Path, device: str) -> dict:
     prepared = time.time() - started
     model = build_locus(mcfg, vocab_size=len(tokenizer.vocab)).to(device)
     phases = cfg["phases"]
-    head = ClipHead().to(device)
+    head = ClipHead(embed_dim=mcfg.embed_dim).to(device)
     record = {"prepare_seconds": round(prepared, 1)}
     record["clip"] = run_phase(
         name="phase1-clip", modules={"pg": model.prompt_generator, "head": head},

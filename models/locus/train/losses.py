@@ -62,8 +62,11 @@ def clip_loss(image_embed: torch.Tensor, text_embed: torch.Tensor, same: torch.T
               logit_scale: torch.Tensor) -> torch.Tensor:
     """Symmetric contrastive loss with soft targets: pairs whose reports give the same region
     labels (`same` [B, B], 1 = same) are all positives, since many synthetic reports coincide."""
-    image_embed = F.normalize(image_embed, dim=-1)
-    text_embed = F.normalize(text_embed, dim=-1)
+    # Centre each side on its batch mean first: from scratch, every chest image (and every report)
+    # starts with nearly the same embedding (cosine ~0.99), and without centring the towers
+    # collapse to one constant vector (loss stuck at ln B).
+    image_embed = F.normalize(image_embed - image_embed.mean(0, keepdim=True), dim=-1)
+    text_embed = F.normalize(text_embed - text_embed.mean(0, keepdim=True), dim=-1)
     logits = logit_scale.exp() * image_embed @ text_embed.t()
     targets = same / same.sum(1, keepdim=True)
     loss_i = -(targets * F.log_softmax(logits, dim=1)).sum(1).mean()

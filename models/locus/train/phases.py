@@ -22,18 +22,26 @@ from .tensors import CaseTensors
 
 
 class ClipHead(nn.Module):
-    """Phase-1-only parameter: the contrastive temperature (CLIP's init 1/0.07)."""
+    """Phase-1-only parts: the contrastive temperature (CLIP's init 1/0.07) and an attention pool
+    (one learned query over the projected image tokens, as CLIP's ResNet pools). A plain mean over
+    the tokens is dominated by the anatomy every chest image shares, and training collapses."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, embed_dim: int) -> None:
         super().__init__()
         self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+        self.pool_query = nn.Parameter(torch.randn(embed_dim) * embed_dim ** -0.5)
+
+    def pool(self, tokens: torch.Tensor) -> torch.Tensor:
+        """tokens [B, N, D] -> [B, D]."""
+        weights = torch.softmax(tokens @ self.pool_query / tokens.shape[-1] ** 0.5, dim=1)
+        return (weights[..., None] * tokens).sum(dim=1)
 
 
 def clip_step(model: Locus, head: ClipHead, data: CaseTensors):
     pg = model.prompt_generator
 
     def step(idx: torch.Tensor, _: int) -> dict:
-        image_embed = pg.image_encoder(data.images[idx]).mean(dim=1)  # [B, D]
+        image_embed = head.pool(pg.image_encoder(data.images[idx]))  # [B, D]
         text_embed = pg.text_encoder(data.input_ids[idx], data.attention_mask[idx])
         regions = data.regions[idx]
         same = (regions[:, None, :] == regions[None, :, :]).all(-1).float()  # [B, B]
