@@ -93,17 +93,22 @@ def run_phase(*, name: str, modules: dict[str, nn.Module], params: list[nn.Param
         order = torch.randperm(size, generator=gen)
         bar = ProgressBar(f"{name} {epoch + 1}/{cfg.epochs}", steps_per_epoch)
         sums: dict[str, float] = {}
+        skipped = 0
         for i in range(steps_per_epoch):
             losses = step(order[i * cfg.batch:(i + 1) * cfg.batch], epoch * steps_per_epoch + i)
             optim.zero_grad()
             losses["loss"].backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optim.step()
+            norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+            if torch.isfinite(norm):
+                optim.step()
+            else:  # an overflowed step is skipped (and counted), never applied
+                skipped += 1
             sched.step()
             for key, value in losses.items():
                 sums[key] = sums.get(key, 0.0) + float(value)
             bar.update(i + 1, f"loss {sums['loss'] / (i + 1):.4f}")
         means = {k: v / steps_per_epoch for k, v in sums.items()}
+        means["skipped_steps"] = skipped
         state = {"epoch": epoch + 1, "seconds": state["seconds"] + time.time() - started,
                  "history": state["history"] + [means]}
         torch.save({"modules": {k: m.state_dict() for k, m in modules.items()},

@@ -1,6 +1,7 @@
 """Losses of paper eq. 4: l = 0.3 l_s(M) + 0.6 l_s(S) + 0.1 sum_i l_c_i, l_s = 0.5 Dice + 0.5 BCE."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -65,9 +66,10 @@ def clip_loss(image_embed: torch.Tensor, text_embed: torch.Tensor, same: torch.T
     # Centre each side on its batch mean first: from scratch, every chest image (and every report)
     # starts with nearly the same embedding (cosine ~0.99), and without centring the towers
     # collapse to one constant vector (loss stuck at ln B).
-    image_embed = F.normalize(image_embed - image_embed.mean(0, keepdim=True), dim=-1)
-    text_embed = F.normalize(text_embed - text_embed.mean(0, keepdim=True), dim=-1)
-    logits = logit_scale.exp() * image_embed @ text_embed.t()
+    image_embed = F.normalize(image_embed - image_embed.mean(0, keepdim=True), dim=-1, eps=1e-4)
+    text_embed = F.normalize(text_embed - text_embed.mean(0, keepdim=True), dim=-1, eps=1e-4)
+    scale = logit_scale.clamp(max=math.log(100.0)).exp()  # CLIP's cap; unbounded it diverges
+    logits = scale * image_embed @ text_embed.t()
     targets = same / same.sum(1, keepdim=True)
     loss_i = -(targets * F.log_softmax(logits, dim=1)).sum(1).mean()
     loss_t = -(targets * F.log_softmax(logits.t(), dim=1)).sum(1).mean()  # `same` is symmetric
