@@ -20,11 +20,14 @@ const UI_LIBRARIES = ['react', 'react/*', 'react-dom', 'react-dom/*', 'zustand',
  * @param {string[]} rule.allowed layers this folder may import at runtime (itself is always allowed)
  * @param {string[]} [rule.typeOnly] layers this folder may import with `import type` only
  * @param {string[]} rule.packages package globs this folder must not import
+ * @param {string[]} [rule.files] file globs (default: the whole folder)
+ * @param {object[]} [rule.extra] more no-restricted-imports patterns
  */
-function layerRule({ self, allowed, typeOnly = [], packages }) {
+function layerRule({ self, allowed, typeOnly = [], packages, files, extra = [] }) {
   const forbidden = LAYERS.filter((l) => l !== self && !allowed.includes(l) && !typeOnly.includes(l));
   const patterns = [
     { regex: layerRegex(forbidden), message: `src/${self}/ must not import these layers (docs/style.md rule 1).` },
+    ...extra,
   ];
   if (typeOnly.length > 0) {
     patterns.push({
@@ -36,8 +39,21 @@ function layerRule({ self, allowed, typeOnly = [], packages }) {
   if (packages.length > 0) {
     patterns.push({ group: packages, message: `src/${self}/ must not depend on this package (docs/style.md rule 1).` });
   }
-  return { files: [`src/${self}/**/*.{ts,tsx}`], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } };
+  return {
+    files: files ?? [`src/${self}/**/*.{ts,tsx}`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+  };
 }
+
+/**
+ * runtime/ort-node.ts and runtime/bundle-node.ts are node-only (onnxruntime-node, node:fs): only
+ * src/cli (and tests) may import them, so the worker bundle never pulls node code in.
+ */
+const NODE_ONLY_RUNTIME = {
+  regex: '(^|/)runtime/(ort-node|bundle-node)$|^\\./(ort-node|bundle-node)$',
+  message: 'runtime/ort-node.ts and runtime/bundle-node.ts are node-only: import them from src/cli/ only.',
+};
+const NODE_ONLY_FILES = ['src/runtime/ort-node.ts', 'src/runtime/bundle-node.ts'];
 
 // DOM entry points a pure module could reach for without importing anything.
 const DOM_GLOBALS = ['window', 'document', 'navigator', 'self', 'fetch', 'createImageBitmap', 'OffscreenCanvas', 'Image'];
@@ -67,8 +83,31 @@ export default defineConfig(
       ],
     },
   },
-  layerRule({ self: 'runtime', allowed: ['pipeline'], packages: ['onnxruntime-node', 'comlink', ...UI_LIBRARIES] }),
-  layerRule({ self: 'worker', allowed: ['runtime', 'pipeline'], packages: ['onnxruntime-*', ...UI_LIBRARIES] }),
+  // runtime/: onnxruntime only in ort-web.ts (browser) and ort-node.ts (node); node:* only in the node-only files.
+  layerRule({
+    self: 'runtime',
+    allowed: ['pipeline'],
+    packages: ['onnxruntime-*', 'comlink', 'node:*', ...UI_LIBRARIES],
+    extra: [NODE_ONLY_RUNTIME],
+  }),
+  layerRule({
+    self: 'runtime',
+    files: ['src/runtime/ort-web.ts'],
+    allowed: ['pipeline'],
+    packages: ['onnxruntime-node', 'comlink', 'node:*', ...UI_LIBRARIES],
+  }),
+  layerRule({
+    self: 'runtime',
+    files: NODE_ONLY_FILES,
+    allowed: ['pipeline'],
+    packages: ['comlink', ...UI_LIBRARIES],
+  }),
+  layerRule({
+    self: 'worker',
+    allowed: ['runtime', 'pipeline'],
+    packages: ['onnxruntime-*', 'node:*', ...UI_LIBRARIES],
+    extra: [NODE_ONLY_RUNTIME],
+  }),
   layerRule({ self: 'ui', allowed: [], typeOnly: ['worker', 'pipeline'], packages: ['onnxruntime-*'] }),
   layerRule({ self: 'cli', allowed: ['runtime', 'pipeline'], packages: ['onnxruntime-*', 'comlink', ...UI_LIBRARIES] }),
 );

@@ -35,5 +35,9 @@ function shippedBundles(): Plugin {
 export default defineConfig({
   base: './',
   plugins: [react(), shippedBundles()],
+  // ORT's WebGPU build loads its runtime with import(): workers must be ES modules.
+  worker: { format: 'es' },
+  // Pre-bundle what the worker imports so the dev server does not re-optimise mid-run.
+  optimizeDeps: { include: ['comlink', 'fast-png', 'jpeg-js', 'ajv/dist/2020.js'], exclude: ['onnxruntime-web'] },
   server: { host: '127.0.0.1', port: 5173 },
 });

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: TypeScript checks and units, the shipped bundle's verification
-# against onnxruntime, and the Python suite (which includes a CI-sized train -> export -> verify run).
+# Sets up and runs every test: TypeScript checks and units (pipeline, runtime engine on onnxruntime-node
+# and WASM, the locus CLI), the shipped bundle's verification against onnxruntime, the browser tests
+# (the real worker in Chromium on WebGPU and WASM), and the Python suite (which includes a CI-sized
+# train -> export -> verify run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,4 +11,5 @@ npm run typecheck
 npm run lint
 npm run verify:bundle -- models/demo-cxr
 npm run test:unit
+npm run test:e2e
 (cd models && /usr/bin/python3 -m pytest tests -q -rs)

@@ -1,0 +1,101 @@
+/**
+ * Command-line parsing shared by the commands: node's parseArgs, the prompt options
+ * (--k, --theta, --prompts) and the usage text.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ExecutionProvider } from '../runtime/ort';
+import type { PromptSettings } from '../runtime/results';
+
+export const USAGE = `usage: locus <command> [options]
+
+  locus segment --bundle DIR --image FILE (--report TEXT | --report-file FILE) --out mask.png
+                [--json out.json] [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]
+  locus eval    --bundle DIR --data DIR --out results.json [--csv results.csv]
+                [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]
+  locus bench   --bundle DIR [--ep cpu|wasm|webgpu] [--runs N] [--image FILE --report TEXT] [--json out.json]
+
+exit codes: 0 ok; 1 failure (bad bundle, unreadable input); 2 usage error;
+            3 eval finished but some cases could not be scored (listed, the rest are in the results)`;
+
+/** A mistake in the command line: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const PROMPT_OPTIONS = {
+  k: { type: 'string' },
+  theta: { type: 'string' },
+  prompts: { type: 'string' },
+  ep: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export type Options = Record<string, string | boolean | undefined>;
+
+export function parseCommand(argv: string[], options: ParseArgsConfig['options']): Options {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...PROMPT_OPTIONS, ...options },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${String(positionals[0])}'`);
+    return values as Options;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function requireOption(values: Options, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+export function optionalString(values: Options, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function executionProvider(values: Options, allowed: readonly ExecutionProvider[]): ExecutionProvider {
+  const ep = optionalString(values, 'ep') ?? 'cpu';
+  if (!(allowed as readonly string[]).includes(ep)) throw new UsageError(`--ep must be one of ${allowed.join(', ')}`);
+  return ep as ExecutionProvider;
+}
+
+function numberOption(values: Options, name: string): number | undefined {
+  const raw = optionalString(values, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${raw}'`);
+  return value;
+}
+
+const PROMPT_NAMES = ['coarse', 'points', 'text'] as const;
+
+/** The manifest's defaults, changed by --k, --theta and --prompts (the prompts switched on). */
+export function promptSettings(values: Options, defaults: PromptSettings): PromptSettings {
+  const settings = { ...defaults };
+  settings.k = numberOption(values, 'k') ?? settings.k;
+  settings.theta = numberOption(values, 'theta') ?? settings.theta;
+  const prompts = optionalString(values, 'prompts');
+  if (prompts !== undefined) {
+    const chosen = prompts.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const unknown = chosen.filter((p) => !(PROMPT_NAMES as readonly string[]).includes(p));
+    if (unknown.length > 0) throw new UsageError(`--prompts takes ${PROMPT_NAMES.join(',')}; unknown: ${unknown.join(', ')}`);
+    settings.useCoarse = chosen.includes('coarse');
+    settings.usePoints = chosen.includes('points');
+    settings.useText = chosen.includes('text');
+  }
+  return settings;
+}
+
+export function positiveInteger(values: Options, name: string, fallback: number): number {
+  const value = numberOption(values, name) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} needs a whole number above 0`);
+  return value;
+}

@@ -1,0 +1,98 @@
+/**
+ * An LViT-layout folder, as models/locus/data/dataset.py `read_cases` reads it: `images/`,
+ * `masks/` (same stem or a `mask_` prefix), and reports in `reports.csv` (columns Image,
+ * Description) or the first `.xlsx`. The report key may name the image or its mask. Problems
+ * (no image, no mask, empty report) become entries with a one-line reason naming the file.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseCsv } from '../pipeline/index';
+import { readXlsxRows } from './xlsx';
+
+export const IMAGE_SUFFIXES = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff'];
+
+export interface DatasetEntry {
+  stem: string;
+  report: string;
+  image: string | null;
+  mask: string | null;
+  /** Why the case cannot be evaluated, naming the file; null when it can. */
+  problem: string | null;
+}
+
+/** A folder-level problem (no report table, unreadable table): nothing can be evaluated. */
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
+
+function keyedRows(rows: string[][], file: string): [string, string][] {
+  const header = (rows[0] ?? []).map((h) => h.trim().replace(/^\uFEFF/, ''));
+  const imageCol = header.indexOf('Image');
+  const textCol = header.indexOf('Description');
+  if (imageCol < 0 || textCol < 0) throw new DatasetError(`${file}: needs the columns Image and Description`);
+  return rows.slice(1).map((r) => [(r[imageCol] ?? '').trim(), (r[textCol] ?? '').trim()]);
+}
+
+/** Report key -> text, from reports.csv or the first .xlsx (by name). */
+export async function readReports(root: string): Promise<Map<string, string>> {
+  const csvPath = path.join(root, 'reports.csv');
+  let rows: [string, string][];
+  if (existsSync(csvPath)) {
+    rows = keyedRows(parseCsv((await readFile(csvPath, 'utf8')).replace(/^\uFEFF/, '')), csvPath);
+  } else {
+    const books = existsSync(root) ? (await readdir(root)).filter((n) => n.toLowerCase().endsWith('.xlsx')).sort() : [];
+    if (books[0] === undefined) throw new DatasetError(`${root}: no reports.csv or .xlsx report file`);
+    const book = path.join(root, books[0]);
+    try {
+      rows = keyedRows(readXlsxRows(new Uint8Array(await readFile(book))), book);
+    } catch (error) {
+      if (error instanceof DatasetError) throw error;
+      throw new DatasetError(`${book}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return new Map(rows.filter(([key]) => key !== ''));
+}
+
+export function stemOf(key: string): string {
+  const stem = path.parse(key).name;
+  return stem.startsWith('mask_') ? stem.slice(5) : stem;
+}
+
+/** Natural order: "case2" before "case10". */
+export function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+async function listing(folder: string): Promise<Set<string>> {
+  return existsSync(folder) ? new Set(await readdir(folder)) : new Set();
+}
+
+function find(folder: string, names: Set<string>, stem: string): string | null {
+  for (const name of [stem, `mask_${stem}`]) {
+    for (const suffix of IMAGE_SUFFIXES) if (names.has(name + suffix)) return path.join(folder, name + suffix);
+  }
+  return null;
+}
+
+/** Every report's case, in natural stem order, with its problem if any. */
+export async function readDataset(root: string): Promise<DatasetEntry[]> {
+  const reports = new Map<string, string>();
+  for (const [key, text] of await readReports(root)) reports.set(stemOf(key), text);
+  const imagesDir = path.join(root, 'images');
+  const masksDir = path.join(root, 'masks');
+  const [images, masks] = await Promise.all([listing(imagesDir), listing(masksDir)]);
+  return [...reports.keys()].sort(naturalCompare).map((stem) => {
+    const report = reports.get(stem) ?? '';
+    const image = find(imagesDir, images, stem);
+    const mask = find(masksDir, masks, stem);
+    let problem: string | null = null;
+    if (image === null) problem = `${path.join(imagesDir, stem)}.*: report has no image`;
+    else if (mask === null) problem = `${image}: no mask with the same stem in ${masksDir}`;
+    else if (report === '') problem = `${image}: empty report`;
+    return { stem, report, image, mask, problem };
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * `locus segment`: one image and its report -> the final mask as a PNG (0/255, original size),
+ * and optionally the details (points, IoU estimate, GPFC probabilities, regions, timings) as JSON.
+ */
+import { readFile } from 'node:fs/promises';
+import { checkSettings } from '../runtime/results';
+import type { AnalysisResult } from '../runtime/results';
+import {
+  executionProvider,
+  optionalString,
+  parseCommand,
+  promptSettings,
+  requireOption,
+  UsageError,
+  type Options,
+} from './args';
+import { InputError, openEngine, readImageFile } from './open';
+import { formatNumber, writeJson, writeMaskPng } from './output';
+
+async function reportText(values: Options): Promise<string> {
+  const text = optionalString(values, 'report');
+  const file = optionalString(values, 'report-file');
+  if ((text === undefined) === (file === undefined)) throw new UsageError('give exactly one of --report and --report-file');
+  let report = text ?? '';
+  if (file !== undefined) {
+    try {
+      report = await readFile(file, 'utf8');
+    } catch {
+      throw new InputError(`${file}: cannot read the report file`);
+    }
+  }
+  if (report.trim() === '') throw new InputError(`${file ?? '--report'}: empty report`);
+  return report.trim();
+}
+
+function details(result: AnalysisResult, bundleId: string, files: { image: string; out: string }) {
+  return {
+    bundle: bundleId,
+    image: files.image,
+    mask: files.out,
+    width: result.width,
+    height: result.height,
+    lesionPixels: result.mask.reduce((n, v) => n + v, 0),
+    iou: result.iou,
+    points: result.points.map((p) => ({ row: p.row, col: p.col, prob: p.prob, x: p.image.x, y: p.image.y })),
+    report: result.report,
+    gpfc: result.gpfc,
+    settings: result.settings,
+    timings: result.timings,
+    backend: result.backend,
+    fallback: result.fallback,
+  };
+}
+
+export async function segmentCommand(argv: string[]): Promise<number> {
+  const values = parseCommand(argv, {
+    bundle: { type: 'string' },
+    image: { type: 'string' },
+    report: { type: 'string' },
+    'report-file': { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'string' },
+  });
+  const bundleDir = requireOption(values, 'bundle');
+  const imageFile = requireOption(values, 'image');
+  const out = requireOption(values, 'out');
+  const ep = executionProvider(values, ['cpu', 'wasm']);
+  const report = await reportText(values);
+  const image = await readImageFile(imageFile);
+  const engine = await openEngine(bundleDir, ep);
+  try {
+    const settings = checkSettings(promptSettings(values, engine.defaultSettings()), engine.manifest);
+    const result = await engine.analyze(image, report, settings);
+    await writeMaskPng(out, result.mask, result.width, result.height);
+    const info = details(result, engine.manifest.bundle_id, { image: imageFile, out });
+    const jsonOut = optionalString(values, 'json');
+    if (jsonOut !== undefined) await writeJson(jsonOut, info);
+    const share = info.lesionPixels / (result.width * result.height);
+    const total = Object.values(result.timings).reduce((a, b) => a + b, 0);
+    console.log(
+      `${out}: ${result.width}x${result.height}, ${info.lesionPixels} lesion pixels (${(share * 100).toFixed(1)}%), ` +
+        `decoder IoU ${formatNumber(result.iou, 3)}, ${result.points.length} point(s), ` +
+        `${result.backend.ep}, ${total.toFixed(0)} ms`,
+    );
+    if (!result.report.readable) console.log(`note: report not readable by the LViT grammar (${result.report.reason})`);
+    return 0;
+  } finally {
+    await engine.dispose();
+  }
+}

@@ -1,0 +1,14 @@
+/** The pure pipeline: everything between decoded bytes and ONNX tensors, and back. */
+export * from './contract';
+export * from './types';
+export * from './geometry';
+export { decodeImage, decodeJpeg, decodePng, sniffFormat } from './decode';
+export type { ImageFormat } from './decode';
+export * from './preprocess';
+export * from './tokenizer';
+export { PARSER_VERSION, REGIONS, labelString, parseReport, splitWords, withinOneEdit } from './report';
+export type { ParsedReport } from './report';
+export { parseCsv, readCsvColumn } from './csv';
+export * from './points';
+export * from './postprocess';
+export * from './metrics';

@@ -1,0 +1,151 @@
+/**
+ * Image preprocessing, a port of models/locus/data/preprocess.py (spec: models/README.md section 3).
+ *
+ * All arithmetic in float64; the model input is cast to float32 once at the end. The resize keeps
+ * only the non-zero filter taps and sums them in ascending input order, which is what the dense
+ * numpy matrix product computes up to the last bits (BLAS may associate differently).
+ */
+import type { IntensityWindow, PreprocessSpec, Size2d } from './contract';
+import type { DecodedImage, Geometry } from './types';
+
+/** BT.601 luma weights for R, G, B. */
+export const LUMA_BT601 = [0.299, 0.587, 0.114] as const;
+
+/** A float64 single-channel image, row-major: data[y * width + x]. */
+export interface Plane {
+  height: number;
+  width: number;
+  data: Float64Array;
+}
+
+export interface Preprocessed {
+  /** float32 [1, 1, S, S], C order. */
+  tensor: Float32Array;
+  geometry: Geometry;
+}
+
+/** The largest code's bit length, at least 8 (the `significant-bits` rule). */
+function significantBits(data: Uint16Array): number {
+  let max = 0;
+  for (const v of data) if (v > max) max = v;
+  return Math.max(8, max === 0 ? 0 : 32 - Math.clz32(max));
+}
+
+/** Channels and bit depth: decoded pixels -> gray in [0, 1] (luminance-bt601, significant-bits). */
+export function toGray(image: DecodedImage): Plane {
+  const { width, height, channels, data } = image;
+  if (data.length !== width * height * channels) {
+    throw new Error(`decoded image holds ${data.length} values, expected ${width}x${height}x${channels}`);
+  }
+  const maxCode = data instanceof Uint16Array ? 2 ** significantBits(data) - 1 : 255;
+  const out = new Float64Array(width * height);
+  if (channels === 1) {
+    for (let i = 0; i < out.length; i++) out[i] = data[i]! / maxCode;
+  } else {
+    const [wr, wg, wb] = LUMA_BT601;
+    for (let i = 0, j = 0; i < out.length; i++, j += channels) {
+      out[i] = (wr * data[j]! + wg * data[j + 1]! + wb * data[j + 2]!) / maxCode;
+    }
+  }
+  return { height, width, data: out };
+}
+
+/** [h', w'] after scaling the longest side to `longestSide` (floor-half-up, at least 1). */
+export function resizedShape(height: number, width: number, longestSide: number): Size2d {
+  const scale = longestSide / Math.max(height, width);
+  return [Math.max(1, Math.floor(height * scale + 0.5)), Math.max(1, Math.floor(width * scale + 0.5))];
+}
+
+/** The non-zero taps of one output sample: weights for inputs first .. first + weights.length - 1. */
+export interface FilterTaps {
+  first: number;
+  weights: Float64Array;
+}
+
+/**
+ * Row-normalised triangle-filter weights for sizeIn -> sizeOut samples, as sparse taps per output.
+ *
+ * Output o sits at input coordinate c = (o + 0.5) * sizeIn / sizeOut - 0.5; support
+ * r = max(sizeIn / sizeOut, 1); input i gets max(0, 1 - |i - c| / r), divided by the row sum.
+ */
+export function linearWeights(sizeIn: number, sizeOut: number): FilterTaps[] {
+  const ratio = sizeIn / sizeOut;
+  const support = Math.max(ratio, 1.0);
+  const taps: FilterTaps[] = [];
+  for (let o = 0; o < sizeOut; o++) {
+    const centre = (o + 0.5) * ratio - 0.5;
+    const first = Math.max(0, Math.floor(centre - support));
+    const last = Math.min(sizeIn - 1, Math.ceil(centre + support));
+    const weights = new Float64Array(last - first + 1);
+    let sum = 0;
+    for (let i = first; i <= last; i++) {
+      const w = Math.max(0.0, 1.0 - Math.abs(i - centre) / support);
+      weights[i - first] = w;
+      sum += w;
+    }
+    for (let t = 0; t < weights.length; t++) weights[t] = weights[t]! / sum;
+    taps.push({ first, weights });
+  }
+  return taps;
+}
+
+/** Resize a plane to [height, width]: rows first, then columns (float64). */
+export function resizeLinear(plane: Plane, height: number, width: number): Plane {
+  const { width: inW, data } = plane;
+  const rowTaps = linearWeights(plane.height, height);
+  const colTaps = linearWeights(inW, width);
+  // rows @ image: [height, inW]
+  const tmp = new Float64Array(height * inW);
+  for (let o = 0; o < height; o++) {
+    const { first, weights } = rowTaps[o]!;
+    const dst = o * inW;
+    for (let t = 0; t < weights.length; t++) {
+      const w = weights[t]!;
+      const src = (first + t) * inW;
+      for (let x = 0; x < inW; x++) tmp[dst + x]! += w * data[src + x]!;
+    }
+  }
+  // (rows @ image) @ cols.T: [height, width]
+  const out = new Float64Array(height * width);
+  for (let o = 0; o < height; o++) {
+    const src = o * inW;
+    for (let p = 0; p < width; p++) {
+      const { first, weights } = colTaps[p]!;
+      let acc = 0;
+      for (let t = 0; t < weights.length; t++) acc += weights[t]! * tmp[src + first + t]!;
+      out[o * width + p] = acc;
+    }
+  }
+  return { height, width, data: out };
+}
+
+/** Optional intensity window on [0, 1] values: clip((v - (center - width / 2)) / width, 0, 1). */
+export function applyWindow(gray: Plane, window: IntensityWindow | null): Plane {
+  if (window === null) return gray;
+  const low = window.center - window.width / 2.0;
+  const data = gray.data.map((v) => Math.min(1.0, Math.max(0.0, (v - low) / window.width)));
+  return { height: gray.height, width: gray.width, data };
+}
+
+/** Top-left [rows, cols] of a plane. */
+export function cropPlane(plane: Plane, rows: number, cols: number): Plane {
+  const data = new Float64Array(rows * cols);
+  for (let y = 0; y < rows; y++) data.set(plane.data.subarray(y * plane.width, y * plane.width + cols), y * cols);
+  return { height: rows, width: cols, data };
+}
+
+/** Decoded pixels -> padded, normalised model input float32 [1, 1, S, S] and its geometry. */
+export function preprocess(image: DecodedImage, spec: PreprocessSpec): Preprocessed {
+  const size = spec.input_size;
+  const mean = spec.mean[0] ?? 0;
+  const std = spec.std[0] ?? 1;
+  const gray = applyWindow(toGray(image), spec.window);
+  // preprocess.py scales to input_size (the manifest repeats it as resize.longest_side).
+  const [rh, rw] = resizedShape(gray.height, gray.width, size);
+  const resized = resizeLinear(gray, rh, rw);
+  const tensor = new Float32Array(size * size).fill(spec.pad.value);
+  for (let y = 0; y < rh; y++) {
+    for (let x = 0; x < rw; x++) tensor[y * size + x] = (resized.data[y * rw + x]! - mean) / std;
+  }
+  return { tensor, geometry: { original: [gray.height, gray.width], resized: [rh, rw], inputSize: size } };
+}

@@ -1,0 +1,176 @@
+/**
+ * The inference pipeline over the three graphs, step for step models/locus/infer.py:
+ * preprocess -> prompt_generator -> sam_image_encoder -> Top-k points -> sam_decoder -> post-process.
+ *
+ * The encoder outputs and the prompt generator's outputs of the current image are kept (on the GPU
+ * under WebGPU), so `redecode` with other prompt settings re-runs only the decoder. A failure on
+ * WebGPU (device loss, a session that will not build or run) moves every session to WASM and
+ * retries once; the result says so in `fallback` and `onEvent` hears it, nothing is silent.
+ */
+import { WordPieceTokenizer, parseVocab, type DecodedImage, type GraphName, type Manifest } from '../pipeline/index';
+import { loadBundle, type BundleSource, type LoadedBundle, type ProgressCallback } from './bundle';
+import { encodeImage, type EncodedImage } from './encode-image';
+import { decodePrompts } from './decode-prompts';
+import type { AnalysisResult, DecodeResult, EngineEvent, FallbackNotice, PromptSettings } from './results';
+import { checkSettings, defaultSettings } from './results';
+import type { BackendInfo, OrtBackend } from './ort';
+import { SessionContractError, createSessions, releaseSessions, type GraphSessions } from './sessions';
+
+export interface EngineOptions {
+  onEvent?: (event: EngineEvent) => void;
+  /** Download/verification progress, for `Engine.open`. */
+  onProgress?: ProgressCallback;
+}
+
+interface Current {
+  image: DecodedImage;
+  report: string;
+  /** Null after a fallback released the tensors; the next decode re-encodes. */
+  encoded: EncodedImage | null;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Engine {
+  private current: Current | null = null;
+  private disposed = false;
+
+  private constructor(
+    private readonly bundle: LoadedBundle,
+    private readonly backend: OrtBackend,
+    private sessions: GraphSessions,
+    private readonly tokenizer: WordPieceTokenizer,
+    private readonly options: EngineOptions,
+  ) {}
+
+  /** Loads and verifies a bundle (every hash before any session), then creates the engine. */
+  static async open(source: BundleSource, backend: OrtBackend, options: EngineOptions = {}): Promise<Engine> {
+    try {
+      return await Engine.create(await loadBundle(source, options.onProgress), backend, options);
+    } catch (error) {
+      await backend.dispose();
+      throw error;
+    }
+  }
+
+  /** Creates and checks the sessions; a WebGPU failure here falls back to WASM once. */
+  static async create(bundle: LoadedBundle, backend: OrtBackend, options: EngineOptions = {}): Promise<Engine> {
+    const tokenizer = WordPieceTokenizer.fromSpec(parseVocab(bundle.vocab), bundle.manifest.tokenizer);
+    const onCreated = (graph: GraphName, index: number) => options.onEvent?.({ type: 'session', graph, index });
+    try {
+      return new Engine(bundle, backend, await createSessions(bundle, backend, onCreated), tokenizer, options);
+    } catch (error) {
+      const notice = Engine.fallBack(backend, error, 'session');
+      if (notice === null) throw error;
+      options.onEvent?.({ type: 'fallback', notice });
+      return new Engine(bundle, backend, await createSessions(bundle, backend, onCreated), tokenizer, options);
+    }
+  }
+
+  /** Switches the backend to WASM when the failure allows it; null when it must be rethrown. */
+  private static fallBack(backend: OrtBackend, error: unknown, stage: FallbackNotice['stage']): FallbackNotice | null {
+    if (error instanceof SessionContractError) return null;
+    const from = backend.info().ep;
+    const reason = backend.deviceLost() ?? `${stage} failed on ${from}: ${errorText(error)}`;
+    if (!backend.fallback(reason)) return null;
+    return { from, to: backend.info().ep, reason, stage };
+  }
+
+  /** Where the bundle came from (URL, folder, path). */
+  get source(): string {
+    return this.bundle.name;
+  }
+
+  get manifest(): Manifest {
+    return this.bundle.manifest;
+  }
+
+  info(): BackendInfo {
+    return this.backend.info();
+  }
+
+  defaultSettings(): PromptSettings {
+    return defaultSettings(this.manifest);
+  }
+
+  /** Runs everything for a new image and report; earlier image tensors are released. */
+  async analyze(image: DecodedImage, report: string, settings?: PromptSettings): Promise<AnalysisResult> {
+    const chosen = checkSettings(settings ?? this.defaultSettings(), this.manifest);
+    this.releaseCurrent();
+    this.current = { image, report, encoded: null };
+    const { value, fallback } = await this.withFallback(async () => {
+      const encoded = await this.ensureEncoded();
+      const decoded = await decodePrompts(this.context(), encoded, chosen);
+      return { encoded, decoded };
+    });
+    const { encoded, decoded } = value;
+    return {
+      ...decoded,
+      timings: { ...encoded.timings, ...decoded.timings },
+      geometry: encoded.geometry,
+      // Copies: the caller may transfer these buffers away, the engine still needs its own.
+      coarse: {
+        grid: encoded.coarse.grid,
+        logits: encoded.coarse.logits.slice(),
+        probabilities: encoded.coarse.probabilities.slice(),
+      },
+      gpfc: structuredClone(encoded.gpfc),
+      report: encoded.report,
+      embeddingLocation: encoded.embeddingLocation,
+      backend: this.backend.info(),
+      fallback,
+    };
+  }
+
+  /** Re-runs only the decoder (and the cheap steps around it) for the current image. */
+  async redecode(settings: PromptSettings): Promise<DecodeResult> {
+    const chosen = checkSettings(settings, this.manifest);
+    if (this.current === null) throw new Error('redecode needs an analyzed image first');
+    const { value, fallback } = await this.withFallback(async () =>
+      decodePrompts(this.context(), await this.ensureEncoded(), chosen),
+    );
+    return { ...value, backend: this.backend.info(), fallback };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.releaseCurrent();
+    await releaseSessions(this.sessions);
+    await this.backend.dispose();
+  }
+
+  private context() {
+    return { manifest: this.manifest, backend: this.backend, sessions: this.sessions, tokenizer: this.tokenizer };
+  }
+
+  private async ensureEncoded(): Promise<EncodedImage> {
+    const current = this.current;
+    if (current === null) throw new Error('no current image');
+    current.encoded ??= await encodeImage(this.context(), current.image, current.report);
+    return current.encoded;
+  }
+
+  private releaseCurrent(): void {
+    this.current?.encoded?.release();
+    if (this.current !== null) this.current.encoded = null;
+  }
+
+  /** Runs `work`; after a failure it may fall back to WASM, rebuild the sessions and run it once more. */
+  private async withFallback<T>(work: () => Promise<T>): Promise<{ value: T; fallback: FallbackNotice | null }> {
+    if (this.disposed) throw new Error('the engine was disposed');
+    try {
+      return { value: await work(), fallback: null };
+    } catch (error) {
+      const notice = Engine.fallBack(this.backend, error, 'run');
+      if (notice === null) throw error;
+      this.options.onEvent?.({ type: 'fallback', notice });
+      this.releaseCurrent();
+      await releaseSessions(this.sessions).catch(() => undefined);
+      this.sessions = await createSessions(this.bundle, this.backend);
+      return { value: await work(), fallback: notice };
+    }
+  }
+}

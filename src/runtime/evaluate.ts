@@ -1,0 +1,169 @@
+/**
+ * Evaluation over labelled cases (image, ground-truth mask, report), shared by the worker and the
+ * CLI: per case the engine's mask is scored with Dice and IoU at the original resolution
+ * (models/README.md section 7). A bad case (undecodable file, size mismatch, empty report) becomes
+ * a one-line error naming its file and the loop goes on with the rest.
+ */
+import { decodeImage, dice, iou, summarize, type DecodedImage } from '../pipeline/index';
+import type { Engine } from './engine';
+import type { PromptSettings } from './results';
+
+/** Encoded file bytes (PNG/JPEG), a Blob, or pixels already decoded. */
+export type ImageInput = Uint8Array | Blob | DecodedImage;
+
+export interface EvalCaseInput {
+  id: string;
+  image: ImageInput;
+  mask: ImageInput;
+  report: string;
+  /** File names for messages (default: the id). */
+  imageName?: string;
+  maskName?: string;
+  /** A reason found before decoding (a missing file, say): the case becomes this error unrun. */
+  problem?: string;
+}
+
+export interface EvalCaseResult {
+  /** 0-based position in the input. */
+  index: number;
+  id: string;
+  /** Null when the case was evaluated. */
+  error: string | null;
+  dice: number | null;
+  iou: number | null;
+  /** The decoder's own IoU estimate. */
+  predictedIou: number | null;
+  /** The report parser's verdict; an unreadable report is still evaluated. */
+  readable: boolean | null;
+  unreadableReason: string | null;
+  ms: number;
+}
+
+export interface EvalSummary {
+  /** Cases scored (errors excluded). */
+  cases: number;
+  errors: { id: string; error: string }[];
+  meanDice: number | null;
+  meanIou: number | null;
+  stdDice: number | null;
+  stdIou: number | null;
+  unreadable: { id: string; reason: string }[];
+  cancelled: boolean;
+  settings: PromptSettings;
+  seconds: number;
+}
+
+export interface EvaluateOptions {
+  onCase?: (result: EvalCaseResult) => void | Promise<void>;
+  /** Checked between cases; true stops the loop (the summary says cancelled). */
+  shouldStop?: () => boolean;
+}
+
+/** Decodes file bytes or a Blob; passes decoded pixels through. */
+export async function decodeInput(input: ImageInput): Promise<DecodedImage> {
+  if (input instanceof Uint8Array) return decodeImage(input);
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return decodeImage(new Uint8Array(await input.arrayBuffer()));
+  return input as DecodedImage;
+}
+
+/** Nonzero is lesion (any channel), as models/locus/data/dataset.py read_mask. */
+export function binaryMask(mask: DecodedImage): Uint8Array {
+  const out = new Uint8Array(mask.width * mask.height);
+  const c = mask.channels;
+  const colour = Math.min(c, 3);
+  for (let i = 0; i < out.length; i++) {
+    let on = 0;
+    for (let k = 0; k < colour; k++) on |= mask.data[i * c + k] ?? 0;
+    out[i] = on > 0 ? 1 : 0;
+  }
+  return out;
+}
+
+async function decodeNamed(input: ImageInput, name: string): Promise<DecodedImage> {
+  try {
+    return await decodeInput(input);
+  } catch (error) {
+    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+async function evaluateOne(
+  engine: Engine,
+  c: EvalCaseInput,
+  index: number,
+  settings: PromptSettings,
+): Promise<EvalCaseResult> {
+  const start = performance.now();
+  const imageName = c.imageName ?? c.id;
+  const maskName = c.maskName ?? `${c.id} (mask)`;
+  const empty = { index, id: c.id, dice: null, iou: null, predictedIou: null, readable: null, unreadableReason: null };
+  if (c.problem !== undefined) return { ...empty, error: c.problem, ms: 0 };
+  try {
+    if (c.report.trim() === '') throw new Error(`${imageName}: empty report`);
+    const image = await decodeNamed(c.image, imageName);
+    const mask = await decodeNamed(c.mask, maskName);
+    if (image.width !== mask.width || image.height !== mask.height) {
+      throw new Error(`${maskName}: mask is ${mask.width}x${mask.height}, ${imageName} is ${image.width}x${image.height}`);
+    }
+    const result = await engine.analyze(image, c.report, settings);
+    const truth = binaryMask(mask);
+    return {
+      ...empty,
+      error: null,
+      dice: dice(result.mask, truth),
+      iou: iou(result.mask, truth),
+      predictedIou: result.iou,
+      readable: result.report.readable,
+      unreadableReason: result.report.reason,
+      ms: performance.now() - start,
+    };
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const named = message.includes(imageName) || message.includes(maskName) ? message : `${imageName}: ${message}`;
+    return { ...empty, error: named, ms: performance.now() - start };
+  }
+}
+
+export function summarizeCases(
+  rows: readonly EvalCaseResult[],
+  settings: PromptSettings,
+  seconds: number,
+  cancelled: boolean,
+): EvalSummary {
+  const scored = rows.filter((r) => r.error === null && r.dice !== null && r.iou !== null);
+  const stats = scored.length > 0 ? summarize(scored.map((r) => ({ dice: r.dice!, iou: r.iou! }))) : null;
+  return {
+    cases: scored.length,
+    errors: rows.filter((r) => r.error !== null).map((r) => ({ id: r.id, error: r.error! })),
+    meanDice: stats?.dice.mean ?? null,
+    meanIou: stats?.iou.mean ?? null,
+    stdDice: stats?.dice.std ?? null,
+    stdIou: stats?.iou.std ?? null,
+    unreadable: scored.filter((r) => r.readable === false).map((r) => ({ id: r.id, reason: r.unreadableReason ?? '' })),
+    cancelled,
+    settings,
+    seconds,
+  };
+}
+
+/** Scores every case in order; per-case errors are results, not exceptions. */
+export async function evaluateCases(
+  engine: Engine,
+  cases: AsyncIterable<EvalCaseInput> | Iterable<EvalCaseInput>,
+  settings: PromptSettings,
+  options: EvaluateOptions = {},
+): Promise<{ rows: EvalCaseResult[]; summary: EvalSummary }> {
+  const start = performance.now();
+  const rows: EvalCaseResult[] = [];
+  let cancelled = false;
+  for await (const c of cases) {
+    if (options.shouldStop?.()) {
+      cancelled = true;
+      break;
+    }
+    const row = await evaluateOne(engine, c, rows.length, settings);
+    rows.push(row);
+    await options.onCase?.(row);
+  }
+  return { rows, summary: summarizeCases(rows, settings, (performance.now() - start) / 1000, cancelled) };
+}

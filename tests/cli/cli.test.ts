@@ -1,0 +1,191 @@
+/**
+ * The `locus` CLI: segment writes a mask of the original size; eval scores an LViT folder (CSV
+ * or XLSX reports) exactly as the engine does and reports bad cases as one-line errors naming
+ * their files, going on with the rest (exit code 3); bench prints every stage.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFile } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { decodeImage, dice, iou } from '../../src/pipeline/index';
+import { main } from '../../src/cli/main';
+import { fsBundleSource } from '../../src/runtime/bundle-node';
+import { Engine } from '../../src/runtime/engine';
+import { binaryMask } from '../../src/runtime/evaluate';
+import { createNodeBackend } from '../../src/runtime/ort-node';
+import { BUNDLE_DIR } from '../runtime/fixture-cases';
+import { lvitFolder, samples, SAMPLES_DIR, tempDir, writeReportsCsv, type Sample } from './lvit-folder';
+
+const run = promisify(execFile);
+const chosen = samples().slice(0, 3);
+const made: string[] = [];
+
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function scratch(prefix: string): string {
+  const dir = tempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+
+/** Runs main() in-process, collecting what it prints. */
+async function locus(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk).replace(/\n$/, ''));
+    return true;
+  });
+  try {
+    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    write.mockRestore();
+  }
+}
+
+interface Expected {
+  dice: number;
+  iou: number;
+}
+
+describe('locus segment', () => {
+  it('bin/locus.mjs writes a 0/255 mask at the original size and the JSON details', async () => {
+    const sample = chosen[0]!;
+    const dir = scratch('segment');
+    const out = path.join(dir, 'mask.png');
+    const json = path.join(dir, 'out.json');
+    const args = ['--bundle', BUNDLE_DIR, '--image', path.join(SAMPLES_DIR, sample.image), '--report', sample.report];
+    const { stdout } = await run(process.execPath, ['bin/locus.mjs', 'segment', ...args, '--out', out, '--json', json]);
+    expect(stdout).toContain(`${sample.width}x${sample.height}`);
+    const mask = decodeImage(readFileSync(out));
+    expect([mask.width, mask.height, mask.channels]).toEqual([sample.width, sample.height, 1]);
+    expect(new Set(mask.data)).toSatisfy((values: Set<number>) => [...values].every((v) => v === 0 || v === 255));
+    const details = JSON.parse(readFileSync(json, 'utf8')) as { width: number; timings: Record<string, number> };
+    expect(details.width).toBe(sample.width);
+    expect(Object.keys(details.timings)).toHaveLength(6);
+  }, 120_000);
+
+  it('names the file for a wrong bundle, a corrupt image and an empty report', async () => {
+    const sample = chosen[0]!;
+    const image = path.join(SAMPLES_DIR, sample.image);
+    const out = path.join(scratch('segment-bad'), 'm.png');
+    const wrong = await locus('segment', '--bundle', SAMPLES_DIR, '--image', image, '--report', 'x', '--out', out);
+    expect(wrong).toMatchObject({ code: 1 });
+    expect(wrong.err).toMatch(/^locus segment: error: .*manifest\.json: no such file/);
+    const truncated = path.join(path.dirname(out), 'cut.png');
+    writeFileSync(truncated, readFileSync(image).subarray(0, 200));
+    const corrupt = await locus('segment', '--bundle', BUNDLE_DIR, '--image', truncated, '--report', 'x', '--out', out);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.err.split('\n')).toHaveLength(1);
+    expect(corrupt.err).toContain('cut.png');
+    const empty = await locus('segment', '--bundle', BUNDLE_DIR, '--image', image, '--report', '  ', '--out', out);
+    expect(empty).toMatchObject({ code: 1, err: 'locus segment: error: --report: empty report' });
+    expect((await locus('segment', '--bundle', BUNDLE_DIR)).code).toBe(2);
+  }, 120_000);
+});
+
+describe('locus eval', () => {
+  const expected = new Map<string, Expected>();
+
+  beforeAll(async () => {
+    const engine = await Engine.open(fsBundleSource(BUNDLE_DIR), await createNodeBackend('cpu'));
+    for (const s of chosen) {
+      const result = await engine.analyze(decodeImage(readFileSync(path.join(SAMPLES_DIR, s.image))), s.report);
+      const truth = binaryMask(decodeImage(readFileSync(path.join(SAMPLES_DIR, s.mask))));
+      expected.set(s.id, { dice: dice(result.mask, truth), iou: iou(result.mask, truth) });
+    }
+    await engine.dispose();
+  }, 120_000);
+
+  const mean = (key: keyof Expected) => chosen.reduce((sum, s) => sum + expected.get(s.id)![key], 0) / chosen.length;
+
+  it.each(['csv', 'xlsx'] as const)('scores a small LViT folder with %s reports as the engine does', async (kind) => {
+    const data = lvitFolder(chosen, kind);
+    made.push(data);
+    const out = path.join(data, 'results.json');
+    const csv = path.join(data, 'results.csv');
+    const result = await locus('eval', '--bundle', BUNDLE_DIR, '--data', data, '--out', out, '--csv', csv);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as {
+      summary: { cases: number; meanDice: number; meanIou: number; errors: unknown[] };
+      cases: { id: string; dice: number; iou: number }[];
+    };
+    expect(json.summary.cases).toBe(chosen.length);
+    expect(json.summary.errors).toEqual([]);
+    for (const row of json.cases) {
+      expect(row.dice).toBeCloseTo(expected.get(row.id)!.dice, 12);
+      expect(row.iou).toBeCloseTo(expected.get(row.id)!.iou, 12);
+    }
+    expect(json.summary.meanDice).toBeCloseTo(mean('dice'), 12);
+    expect(json.summary.meanIou).toBeCloseTo(mean('iou'), 12);
+    expect(result.out).toContain(`cases: ${chosen.length} scored of ${chosen.length}`);
+    expect(result.out).toContain(`mean Dice: ${mean('dice').toFixed(4)}`);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('id,dice,iou,predicted_iou,readable,unreadable_reason,error,ms');
+  }, 120_000);
+
+  it('reports each bad case as one line naming its file and scores the others (exit 3)', async () => {
+    const [good, other] = chosen as [Sample, Sample];
+    const data = lvitFolder([good], 'csv');
+    made.push(data);
+    const img = (n: string) => path.join(data, 'images', n);
+    writeFileSync(img('truncated.png'), readFileSync(path.join(SAMPLES_DIR, good.image)).subarray(0, 300));
+    copyFileSync(path.join(SAMPLES_DIR, good.mask), path.join(data, 'masks', 'truncated.png'));
+    copyFileSync(path.join(SAMPLES_DIR, good.image), img('nomask.png'));
+    copyFileSync(path.join(SAMPLES_DIR, good.image), img('mismatch.png'));
+    copyFileSync(path.join(SAMPLES_DIR, other.mask), path.join(data, 'masks', 'mismatch.png'));
+    copyFileSync(path.join(SAMPLES_DIR, good.image), img('silent.png'));
+    copyFileSync(path.join(SAMPLES_DIR, good.mask), path.join(data, 'masks', 'silent.png'));
+    writeReportsCsv(data, [
+      [`${good.id}.png`, good.report],
+      ['truncated.png', good.report],
+      ['nomask.png', good.report],
+      ['mismatch.png', good.report],
+      ['silent.png', ''],
+    ]);
+    const out = path.join(data, 'results.json');
+    const result = await locus('eval', '--bundle', BUNDLE_DIR, '--data', data, '--out', out);
+    expect(result.code).toBe(3);
+    const errors = result.err.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors).toHaveLength(4);
+    expect(errors.find((l) => l.includes('truncated.png'))).toMatch(/images\/truncated\.png: corrupt PNG/);
+    expect(errors.find((l) => l.includes('nomask.png'))).toMatch(/images\/nomask\.png: no mask with the same stem/);
+    expect(errors.find((l) => l.includes('mismatch.png'))).toMatch(
+      new RegExp(`masks/mismatch\\.png: mask is ${other.width}x${other.height}, .*images/mismatch\\.png is ${good.width}x${good.height}`),
+    );
+    expect(errors.find((l) => l.includes('silent.png'))).toMatch(/images\/silent\.png: empty report/);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { summary: { cases: number; errors: unknown[] } };
+    expect(json.summary).toMatchObject({ cases: 1 });
+    expect(json.summary.errors).toHaveLength(4);
+    expect(result.out).toContain('errors: 4');
+  }, 120_000);
+
+  it('fails with one line when the folder has no report table (exit 1)', async () => {
+    const result = await locus('eval', '--bundle', BUNDLE_DIR, '--data', scratch('empty'), '--out', 'x.json');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^locus eval: error: .*: no reports\.csv or \.xlsx report file$/);
+  });
+});
+
+describe('locus bench', () => {
+  it('prints median and min for every stage, the full analysis and the decoder-only re-run', async () => {
+    const json = path.join(scratch('bench'), 'bench.json');
+    const result = await locus('bench', '--bundle', BUNDLE_DIR, '--runs', '2', '--json', json);
+    expect(result.code).toBe(0);
+    for (const row of ['preprocess', 'prompt_generator', 'sam_image_encoder', 'points', 'decoder', 'postprocess', 'analyze', 'redecode']) {
+      expect(result.out).toMatch(new RegExp(`^${row}.*\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d$`, 'm'));
+    }
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { stages: Record<string, { median: number; min: number }> };
+    expect(Object.keys(report.stages)).toHaveLength(6);
+  }, 120_000);
+
+  it('says clearly that node has no WebGPU adapter here', async () => {
+    const result = await locus('bench', '--bundle', BUNDLE_DIR, '--ep', 'webgpu', '--runs', '1');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/no WebGPU adapter/);
+  }, 60_000);
+});

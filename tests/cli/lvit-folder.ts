@@ -1,0 +1,75 @@
+/**
+ * Small LViT-layout folders for the CLI tests, made in a temp dir from public/samples:
+ * images/, masks/ (some with the `mask_` prefix), and reports.csv or reports.xlsx.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+
+export const SAMPLES_DIR = path.resolve('public/samples');
+
+export interface Sample {
+  id: string;
+  image: string;
+  mask: string;
+  report: string;
+  width: number;
+  height: number;
+}
+
+export function samples(): Sample[] {
+  return JSON.parse(readFileSync(path.join(SAMPLES_DIR, 'index.json'), 'utf8')) as Sample[];
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `locus-${prefix}-`));
+}
+
+function csvField(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function writeReportsCsv(root: string, rows: [string, string][]): void {
+  const lines = ['Image,Description', ...rows.map(([k, v]) => `${csvField(k)},${csvField(v)}`)];
+  writeFileSync(path.join(root, 'reports.csv'), `${lines.join('\n')}\n`);
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A minimal .xlsx: the header and keys as shared strings, the reports as inline strings. */
+export function xlsxBytes(rows: [string, string][]): Uint8Array {
+  const shared = ['Image', 'Description', ...rows.map(([k]) => k)];
+  const sst =
+    '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+    shared.map((s) => `<si><t>${xmlEscape(s)}</t></si>`).join('') +
+    '</sst>';
+  const cells = rows.map(
+    ([, text], i) =>
+      `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>${i + 2}</v></c>` +
+      `<c r="B${i + 2}" t="inlineStr"><is><t xml:space="preserve">${xmlEscape(text)}</t></is></c></row>`,
+  );
+  const sheet =
+    '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' +
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+    cells.join('') +
+    '</sheetData></worksheet>';
+  return zipSync({ 'xl/sharedStrings.xml': strToU8(sst), 'xl/worksheets/sheet1.xml': strToU8(sheet) });
+}
+
+/** An LViT folder holding the given samples; every other mask gets the `mask_` prefix. */
+export function lvitFolder(chosen: Sample[], reports: 'csv' | 'xlsx'): string {
+  const root = tempDir('lvit');
+  mkdirSync(path.join(root, 'images'));
+  mkdirSync(path.join(root, 'masks'));
+  chosen.forEach((s, i) => {
+    copyFileSync(path.join(SAMPLES_DIR, s.image), path.join(root, 'images', `${s.id}.png`));
+    copyFileSync(path.join(SAMPLES_DIR, s.mask), path.join(root, 'masks', `${i % 2 === 1 ? 'mask_' : ''}${s.id}.png`));
+  });
+  const rows: [string, string][] = chosen.map((s) => [`${s.id}.png`, s.report]);
+  if (reports === 'csv') writeReportsCsv(root, rows);
+  else writeFileSync(path.join(root, 'Test_text.xlsx'), xlsxBytes(rows));
+  return root;
+}
