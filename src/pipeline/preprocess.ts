@@ -74,8 +74,10 @@ export function linearWeights(sizeIn: number, sizeOut: number): FilterTaps[] {
   const taps: FilterTaps[] = [];
   for (let o = 0; o < sizeOut; o++) {
     const centre = (o + 0.5) * ratio - 0.5;
-    const first = Math.max(0, Math.floor(centre - support));
-    const last = Math.min(sizeIn - 1, Math.ceil(centre + support));
+    // Only inputs strictly inside the support have a non-zero weight; skipping the zero ones
+    // changes no sum (numpy adds exact zeros there) and halves the work when enlarging.
+    const first = Math.max(0, Math.floor(centre - support) + 1);
+    const last = Math.min(sizeIn - 1, Math.ceil(centre + support) - 1);
     const weights = new Float64Array(last - first + 1);
     let sum = 0;
     for (let i = first; i <= last; i++) {
@@ -89,30 +91,44 @@ export function linearWeights(sizeIn: number, sizeOut: number): FilterTaps[] {
   return taps;
 }
 
-/** Resize a plane to [height, width]: rows first, then columns (float64). */
+/** Taps flattened into typed arrays: output o uses weights[start[o] .. start[o + 1]) on inputs first[o] ... */
+interface FlatTaps {
+  first: Int32Array;
+  start: Int32Array;
+  weights: Float64Array;
+}
+
+function flattenTaps(taps: FilterTaps[]): FlatTaps {
+  const start = new Int32Array(taps.length + 1);
+  taps.forEach((tap, o) => (start[o + 1] = start[o]! + tap.weights.length));
+  const weights = new Float64Array(start[taps.length]!);
+  taps.forEach((tap, o) => weights.set(tap.weights, start[o]!));
+  return { first: Int32Array.from(taps, (tap) => tap.first), start, weights };
+}
+
+/**
+ * Resize a plane to [height, width]: rows first, then columns (float64), like numpy's
+ * (rows @ image) @ cols.T with the zero weights skipped (same terms, same order).
+ */
 export function resizeLinear(plane: Plane, height: number, width: number): Plane {
   const { width: inW, data } = plane;
-  const rowTaps = linearWeights(plane.height, height);
-  const colTaps = linearWeights(inW, width);
-  // rows @ image: [height, inW]
-  const tmp = new Float64Array(height * inW);
+  const rows = flattenTaps(linearWeights(plane.height, height));
+  const cols = flattenTaps(linearWeights(inW, width));
+  const tmp = new Float64Array(height * inW); // rows @ image: [height, inW]
   for (let o = 0; o < height; o++) {
-    const { first, weights } = rowTaps[o]!;
     const dst = o * inW;
-    for (let t = 0; t < weights.length; t++) {
-      const w = weights[t]!;
-      const src = (first + t) * inW;
-      for (let x = 0; x < inW; x++) tmp[dst + x]! += w * data[src + x]!;
+    for (let t = rows.start[o]!, src = rows.first[o]! * inW; t < rows.start[o + 1]!; t++, src += inW) {
+      const w = rows.weights[t]!;
+      for (let x = 0; x < inW; x++) tmp[dst + x] = tmp[dst + x]! + w * data[src + x]!;
     }
   }
-  // (rows @ image) @ cols.T: [height, width]
-  const out = new Float64Array(height * width);
+  const out = new Float64Array(height * width); // (rows @ image) @ cols.T: [height, width]
   for (let o = 0; o < height; o++) {
     const src = o * inW;
     for (let p = 0; p < width; p++) {
-      const { first, weights } = colTaps[p]!;
+      const base = src + cols.first[p]! - cols.start[p]!;
       let acc = 0;
-      for (let t = 0; t < weights.length; t++) acc += weights[t]! * tmp[src + first + t]!;
+      for (let t = cols.start[p]!; t < cols.start[p + 1]!; t++) acc += cols.weights[t]! * tmp[base + t]!;
       out[o * width + p] = acc;
     }
   }
