@@ -45,8 +45,10 @@ export function decodeImage(input: Uint8Array | ArrayBuffer): DecodedImage {
   }
 }
 
+/** The library's message, without the trailing colon some give when they have no detail. */
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const text = (err instanceof Error ? err.message : String(err)).trim().replace(/:$/, '');
+  return text || 'unreadable data';
 }
 
 /** Samples of depth 1/2/4 packed into bytes, rows padded to a byte -> one value per sample. */

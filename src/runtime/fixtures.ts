@@ -21,10 +21,22 @@ export interface FixturePoints {
   labels: number[];
 }
 
+/** The prompt settings a fixture case was computed with (the exporter's PromptSettings). */
+export interface FixtureSettings {
+  k: number;
+  theta: number;
+  use_coarse: boolean;
+  use_points: boolean;
+  use_text: boolean;
+  /** [x, y, label] in the model-input frame. */
+  user_points: [number, number, number][];
+}
+
 export interface FixtureCase {
   id: string;
   report: string;
   image: string;
+  settings?: FixtureSettings;
   /** Keyed "<graph>/<io name>". */
   tensors: Record<string, FixtureTensorRef>;
   points: FixturePoints;

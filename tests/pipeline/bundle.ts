@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-import { decodeTensor, type FixtureTensorRef, type HostTensor } from '../../src/runtime/fixtures';
+import { decodeTensor, type FixtureSettings, type FixtureTensorRef, type HostTensor } from '../../src/runtime/fixtures';
 import { validateManifest } from '../../src/runtime/manifest';
 import type { Manifest } from '../../src/pipeline/contract';
 
@@ -20,15 +20,7 @@ export interface PipelineCase {
   id: string;
   report: string;
   image: string;
-  settings: {
-    k: number;
-    theta: number;
-    use_coarse: boolean;
-    use_points: boolean;
-    use_text: boolean;
-    /** [x, y, label] in the model-input frame. */
-    user_points: [number, number, number][];
-  };
+  settings: FixtureSettings;
   geometry: { original: [number, number]; resized: [number, number] };
   tensors: Record<string, FixtureTensorRef>;
   // cells: [row, col, prob]

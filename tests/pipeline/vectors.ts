@@ -1,6 +1,7 @@
 /** Model-independent reference data written by tests/pipeline/data/make_vectors.py from models/locus. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ParsedReport } from '../../src/pipeline/report';
 import { ROOT } from './bundle';
 
 export const DATA_DIR = join(ROOT, 'tests/pipeline/data');
@@ -17,15 +18,7 @@ export interface Vectors {
     mask: number[];
   }[];
   points: { grid: [number, number]; k: number; theta: number; logits: number[]; cells: [number, number, number][] }[];
-  reports: {
-    text: string;
-    labels: number[];
-    readable: boolean;
-    reason: string | null;
-    count: number | null;
-    laterality: string | null;
-    notes: string[];
-  }[];
+  reports: (ParsedReport & { text: string })[];
 }
 
 export const vectors = JSON.parse(readFileSync(join(DATA_DIR, 'vectors.json'), 'utf8')) as Vectors;

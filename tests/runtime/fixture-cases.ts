@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeImage, frameToImage, framePoint, type DecodedImage, type Geometry } from '../../src/pipeline/index';
+import type { FixtureSettings } from '../../src/runtime/fixtures';
 import type { PromptSettings } from '../../src/runtime/results';
 
 export const BUNDLE_DIR = path.resolve(process.env['LOCUS_BUNDLE'] ?? 'models/demo-cxr');
@@ -13,15 +14,6 @@ if (!existsSync(path.join(BUNDLE_DIR, 'manifest.json'))) {
   throw new Error(`no bundle at ${BUNDLE_DIR}: build models/demo-cxr or set LOCUS_BUNDLE`);
 }
 
-interface RawSettings {
-  k: number;
-  theta: number;
-  use_coarse: boolean;
-  use_points: boolean;
-  use_text: boolean;
-  /** [x, y, label] in the model-input frame. */
-  user_points: [number, number, number][];
-}
 
 export interface FixtureRun {
   id: string;
@@ -31,7 +23,7 @@ export interface FixtureRun {
   /** 0/1 per pixel at the original size. */
   finalMask: Uint8Array;
   iou: number;
-  raw: RawSettings;
+  raw: FixtureSettings;
   geometry: { original: [number, number]; resized: [number, number] };
   /** True when the case used the manifest's default prompts and no user points. */
   isDefault: boolean;
@@ -60,7 +52,7 @@ export function fixtureRuns(): FixtureRun[] {
       tensors: Record<string, { file: string }>;
       image: string;
       final_mask: string;
-      settings: RawSettings;
+      settings: FixtureSettings;
     })[];
   };
   return index.cases.map((c) => {
