@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .data.report import parse_report
 from .data.synth_report import report_from_zones
 from .infer import PromptSettings, Segmenter
 from .metrics import dice, iou
-from .train.__main__ import resolve
+from .paths import resolve
 
 PROMPT_SETS = {
     "none": PromptSettings(use_coarse=False, use_points=False, use_text=False),
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variants", default="full,no_gpfc,no_qgaf")
     args = parser.parse_args(argv)
     metrics = evaluate_run(resolve(args.run), resolve(args.data), args.variants.split(","))
-    metrics["command"] = "python3 -m locus.evaluate " + " ".join(argv or [])
+    metrics["command"] = "python3 -m locus.evaluate " + " ".join(argv or sys.argv[1:])
     Path(resolve(args.out)).write_text(json.dumps(metrics, indent=1))
     print(json.dumps({k: v for k, v in metrics.items() if k not in ("per_case", "skipped")}, indent=1))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..checkpoint import load_trained
 from ..data.dataset import read_cases
 from ..infer import PromptSettings
-from ..train.__main__ import resolve
+from ..paths import resolve
 from .bundle import export_graphs, manifest
 from .fixtures import FixtureCase, write_fixtures
 

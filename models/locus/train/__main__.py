@@ -21,19 +21,14 @@ from ..data.dataset import read_cases
 from ..data.preprocess import PreprocessSpec
 from ..data.tokenizer import Tokenizer, build_vocab, load_vocab, save_vocab
 from ..model.build import build_locus, model_config
+from ..paths import MODELS_DIR, resolve
 from .loop import PhaseConfig, run_phase
 from .phases import ClipHead, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step
 from .tensors import load_cached
 
-MODELS_DIR = Path(__file__).resolve().parents[2]
 VARIANTS = {"full": {"use_qgaf": True, "gpfc_weight": 0.1},
             "no_gpfc": {"use_qgaf": True, "gpfc_weight": 0.0},
             "no_qgaf": {"use_qgaf": False, "gpfc_weight": 0.1}}
-
-
-def resolve(path: str) -> Path:
-    p = Path(path)
-    return p if p.is_absolute() else MODELS_DIR / p
 
 
 def generate_synthetic(spec: dict) -> None:

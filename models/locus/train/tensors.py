@@ -51,7 +51,7 @@ def encode_reports(reports: list[str], tokenizer: Tokenizer) -> tuple[torch.Tens
 
 
 def region_labels(reports: list[str]) -> torch.Tensor:
-    """Reports -> [N, 6] float labels; an unreadable report gets all zeros (and is counted)."""
+    """Reports -> [N, 6] float labels; an unreadable report gets all zeros (`parse_report`)."""
     return torch.tensor([list(parse_report(r).labels) for r in reports], dtype=torch.float32)
 
 
