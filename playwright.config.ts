@@ -1,11 +1,14 @@
 /**
- * Browser tests: the real worker in Debian's Chromium (never `npx playwright install`), headless
- * with WebGPU enabled (SwiftShader, a CPU adapter, when there is no GPU). The webServer builds the
- * test-only harness (tests/e2e/vite.harness.config.ts) and serves it with `vite preview`.
+ * Browser tests in Debian's Chromium (never `npx playwright install`), headless with WebGPU enabled
+ * (SwiftShader, a CPU adapter, when there is no GPU). Two projects, each with its own server:
+ * - worker: the real worker on a bundle fixture, through the test-only harness
+ *   (tests/e2e/vite.harness.config.ts, served with `vite preview`);
+ * - studio: the built app (`npm run build` -> dist/) served under a subpath by tests/e2e/serve-dist.ts.
  */
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4317;
+const HARNESS_PORT = 4317;
+const STUDIO_PORT = 4318;
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -18,7 +21,6 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}/`,
     browserName: 'chromium',
     headless: true,
     launchOptions: {
@@ -32,12 +34,26 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `npm run build:harness && npx vite preview --config tests/e2e/vite.harness.config.ts --port ${PORT}`,
-    url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  projects: [
+    { name: 'worker', testMatch: 'worker.spec.ts', use: { baseURL: `http://127.0.0.1:${HARNESS_PORT}/` } },
+    { name: 'studio', testMatch: 'studio.spec.ts', use: { baseURL: `http://127.0.0.1:${STUDIO_PORT}/locus/` } },
+  ],
+  webServer: [
+    {
+      command: `npm run build:harness && npx vite preview --config tests/e2e/vite.harness.config.ts --port ${HARNESS_PORT}`,
+      url: `http://127.0.0.1:${HARNESS_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `npm run build && npx tsx tests/e2e/serve-dist.ts ${STUDIO_PORT} dist`,
+      url: `http://127.0.0.1:${STUDIO_PORT}/locus/`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

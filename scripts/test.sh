@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: TypeScript checks and units (pipeline, runtime engine on onnxruntime-node
 # and WASM, the locus CLI), the shipped bundle's verification against onnxruntime, the browser tests
-# (the real worker in Chromium on WebGPU and WASM), and the Python suite (which includes a CI-sized
+# (the real worker in Chromium on WebGPU and WASM, and the studio: Playwright builds dist/ with
+# `npm run build` and serves it under a subpath before the run), and the Python suite (which includes a CI-sized
 # train -> export -> verify run).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -12,3 +12,5 @@ export { parseCsv, readCsvColumn } from './csv';
 export * from './points';
 export * from './postprocess';
 export * from './metrics';
+export { encodeMaskPng, previewGray, toGrayImage } from './display';
+export type { GrayImage } from './display';

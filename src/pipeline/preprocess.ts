@@ -25,7 +25,7 @@ export interface Preprocessed {
 }
 
 /** The largest code's bit length, at least 8 (the `significant-bits` rule). */
-function significantBits(data: Uint16Array): number {
+export function significantBits(data: Uint16Array): number {
   let max = 0;
   for (const v of data) if (v > max) max = v;
   return Math.max(8, max === 0 ? 0 : 32 - Math.clz32(max));

@@ -1,137 +1,92 @@
-import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+/**
+ * The studio: inputs and bundle on the left, the viewer in the middle, prompt lab, location,
+ * timings and export on the right, and the status line on top. State lives in the zustand stores
+ * (./state) and react-query (./hooks); this file only lays the panels out.
+ */
+import { useEffect } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useBundle } from './hooks/bundle';
+import { useDisplayed, useMetrics } from './hooks/decode';
+import { BundlePanel } from './panels/BundlePanel';
+import { ExportPanel } from './panels/ExportPanel';
+import { InputPanel } from './panels/InputPanel';
+import { LocationPanel } from './panels/LocationPanel';
+import { PromptLab } from './panels/PromptLab';
+import { SampleGallery } from './panels/SampleGallery';
+import { StatusBar } from './panels/StatusBar';
+import { TimingsPanel } from './panels/TimingsPanel';
+import { ViewerPane, useLayers } from './panels/ViewerPane';
+import { useCase } from './state/case';
+import { usePrompts } from './state/prompts';
 import './app.css';
 
-/** The shipped demo bundle and sample cases, relative to the page so a subpath host works. */
-const DEMO_BUNDLE = './bundles/demo-cxr/';
-const SAMPLES = './samples/';
+const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
 
-interface Score {
-  dice: number;
-  miou: number;
-  cases: number;
+/** A new bundle brings its own prompt defaults; the old analysis belonged to the old engine. */
+function useBundleChange(): void {
+  const summary = useBundle().query.data;
+  useEffect(() => {
+    if (summary === undefined) return;
+    usePrompts.getState().setDefaults(summary.defaults);
+    useCase.getState().clearAnalysis();
+  }, [summary]);
 }
 
-interface BundleSummary {
-  title: string;
-  description: string;
-  modality: string;
-  training: { trainable_parameters: number; total_parameters: number; seconds: number; device: string };
-  metrics: {
-    all_prompts?: Score;
-    table5_prompts?: Record<string, Score>;
-    table2_qgaf?: Record<string, Score>;
-    location?: { cases: number; dice_true_report: number; dice_other_regions_report: number; dice_drop: number };
-  };
+/** Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo, outside text fields. */
+function useUndoKeys(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('textarea, input[type="text"], input[type="url"]')) return;
+      if (!(event.ctrlKey || event.metaKey)) return;
+      const key = event.key.toLowerCase();
+      const { undo, redo } = usePrompts.getState();
+      if (key === 'z' && !event.shiftKey) undo();
+      else if ((key === 'z' && event.shiftKey) || key === 'y') redo();
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 }
 
-interface Sample {
-  id: string;
-  title: string;
-  image: string;
-  mask: string;
-  report: string;
+function Studio() {
+  useBundleChange();
+  useUndoKeys();
+  const displayed = useDisplayed();
+  const metrics = useMetrics(displayed.result);
+  const layers = useLayers(displayed);
+  const analysis = useCase((s) => s.analysis);
+  return (
+    <div className="studio">
+      <header className="topbar">
+        <h1>Locus studio</h1>
+        <StatusBar displayed={displayed} />
+        <span className="disclaimer">Research tool, not a medical device</span>
+      </header>
+      <aside className="column left" aria-label="Inputs">
+        <InputPanel />
+        <SampleGallery />
+        <BundlePanel />
+      </aside>
+      <main className="centre">
+        <ViewerPane layers={layers} />
+      </main>
+      <aside className="column right" aria-label="Analysis">
+        <PromptLab displayed={displayed} metrics={metrics} />
+        <LocationPanel analysis={analysis} />
+        <ExportPanel displayed={displayed} metrics={metrics} layers={layers} />
+        <TimingsPanel analysis={analysis} displayed={displayed} />
+      </aside>
+    </div>
+  );
 }
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
-
-const queryClient = new QueryClient();
 
 export function App() {
   return (
     <QueryClientProvider client={queryClient}>
-      <main className="studio">
-        <header>
-          <h1>Locus studio</h1>
-          <p>Report-guided lung infection segmentation. Interactive segmentation arrives with the worker runtime.</p>
-        </header>
-        <BundlePanel />
-        <SampleGallery />
-      </main>
+      <Studio />
     </QueryClientProvider>
-  );
-}
-
-function BundlePanel() {
-  const bundle = useQuery({ queryKey: ['bundle', DEMO_BUNDLE], queryFn: () => getJson<BundleSummary>(`${DEMO_BUNDLE}manifest.json`) });
-  if (bundle.isPending) return <section aria-busy="true">Loading the demo bundle…</section>;
-  if (bundle.isError) return <section role="alert">Could not load the demo bundle: {bundle.error.message}</section>;
-  const { title, description, modality, training, metrics } = bundle.data;
-  return (
-    <section aria-label="Bundle">
-      <h2>{title}</h2>
-      <p>{description}</p>
-      <dl>
-        <dt>Modality</dt>
-        <dd>{modality.toUpperCase()}</dd>
-        <dt>Trainable parameters</dt>
-        <dd>{training.trainable_parameters.toLocaleString('en')}</dd>
-        <dt>Training</dt>
-        <dd>
-          {(training.seconds / 60).toFixed(1)} min on {training.device}
-        </dd>
-      </dl>
-      {metrics.table5_prompts && <ScoreTable caption="Prompts (synthetic test split)" rows={metrics.table5_prompts} />}
-      {metrics.table2_qgaf && <ScoreTable caption="Bridges (all prompts)" rows={metrics.table2_qgaf} />}
-      {metrics.location && (
-        <p>
-          Location awareness: Dice {metrics.location.dice_true_report.toFixed(3)} with the true report,{' '}
-          {metrics.location.dice_other_regions_report.toFixed(3)} with a report naming the other regions ({metrics.location.cases} cases).
-        </p>
-      )}
-    </section>
-  );
-}
-
-function ScoreTable({ caption, rows }: { caption: string; rows: Record<string, Score> }) {
-  return (
-    <table>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Setting</th>
-          <th scope="col">Dice</th>
-          <th scope="col">mIoU</th>
-          <th scope="col">Cases</th>
-        </tr>
-      </thead>
-      <tbody>
-        {Object.entries(rows).map(([name, score]) => (
-          <tr key={name}>
-            <th scope="row">{name}</th>
-            <td>{score.dice.toFixed(4)}</td>
-            <td>{score.miou.toFixed(4)}</td>
-            <td>{score.cases}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function SampleGallery() {
-  const samples = useQuery({ queryKey: ['samples'], queryFn: () => getJson<Sample[]>(`${SAMPLES}index.json`) });
-  if (samples.isPending) return <section aria-busy="true">Loading samples…</section>;
-  if (samples.isError) return <section role="alert">Could not load the samples: {samples.error.message}</section>;
-  return (
-    <section aria-label="Samples">
-      <h2>Sample cases</h2>
-      <ul className="gallery">
-        {samples.data.map((sample) => (
-          <li key={sample.id}>
-            <figure>
-              <img src={`${SAMPLES}${sample.image}`} alt={`${sample.title}: chest X-ray`} />
-              <figcaption>
-                <strong>{sample.title}</strong>
-                <span>{sample.report}</span>
-              </figcaption>
-            </figure>
-          </li>
-        ))}
-      </ul>
-    </section>
   );
 }

@@ -4,9 +4,10 @@
  * { type: 'module' }))`; callbacks go in `Comlink.proxy(...)`, and image buffers should be sent
  * with `Comlink.transfer` (results come back with their buffers transferred, never copied).
  */
-import type { Manifest } from '../pipeline/index';
+import type { GrayImage, Manifest } from '../pipeline/index';
 import type { BundleProgress, BundleSource } from '../runtime/bundle';
 import type { EvalCaseInput, EvalCaseResult, EvalSummary, ImageInput } from '../runtime/evaluate';
+import type { MaskMetrics, TruthMask } from '../runtime/opened-case';
 import type { AdapterInfo, BackendInfo, ExecutionProvider } from '../runtime/ort';
 import type {
   AnalysisResult,
@@ -35,12 +36,18 @@ export type {
   ExecutionProvider,
   FallbackNotice,
   GpfcProbabilities,
+  GrayImage,
   ImageInput,
+  MaskMetrics,
   PromptPoint,
   PromptSettings,
   Stage,
   StageTimings,
+  TruthMask,
 };
+
+/** A result scored against the ground truth the worker held when it was computed (null: none). */
+export type Scored<T> = T & { metrics: MaskMetrics | null };
 
 /** Sources a worker can receive: a URL base, picked/dropped files, or a directory handle. */
 export type WorkerBundleSource = Exclude<BundleSource, { kind: 'reader' }>;
@@ -76,10 +83,25 @@ export interface LocusWorkerApi {
     options?: LoadOptions,
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<BundleSummary>;
-  /** Everything for a new image (file bytes, a Blob or decoded pixels) and its report. */
-  analyze(image: ImageInput, report: string, settings?: PromptSettings): Promise<AnalysisResult>;
+  /**
+   * Decodes an image (PNG, JPEG; 8- or 16-bit) and keeps it as the studio's current image, dropping
+   * the ground truth; returns its gray samples for display (needs no bundle).
+   */
+  openImage(image: ImageInput): Promise<GrayImage>;
+  /** A small 8-bit gray preview (longest side <= maxSide) of any image, e.g. a 16-bit thumbnail; keeps no state. */
+  previewImage(image: ImageInput, maxSide: number): Promise<GrayImage>;
+  /** A ground-truth mask for the current image (nonzero = lesion, same size), or null to clear it. */
+  setGroundTruth(mask: ImageInput | null): Promise<TruthMask | null>;
+  /** Everything for a new image (file bytes, a Blob or decoded pixels) and its report; it becomes the current image. */
+  analyze(image: ImageInput, report: string, settings?: PromptSettings): Promise<Scored<AnalysisResult>>;
+  /** Everything for the image opened with `openImage`, keeping its ground truth. */
+  analyzeOpened(report: string, settings?: PromptSettings): Promise<Scored<AnalysisResult>>;
   /** Only the decoder again, for the last analyzed image, with other prompts. */
-  redecode(settings: PromptSettings): Promise<DecodeResult>;
+  redecode(settings: PromptSettings): Promise<Scored<DecodeResult>>;
+  /** Dice/IoU of `mask` against the current ground truth (null without one). */
+  score(mask: Uint8Array): Promise<MaskMetrics | null>;
+  /** A 0/1 mask as 8-bit gray PNG bytes (0/255) at its own size. */
+  encodeMaskPng(mask: Uint8Array, width: number, height: number): Promise<Uint8Array>;
   /** Scores cases one by one, reporting each through `onCase`; `cancel()` stops after the current case. */
   evaluate(
     cases: EvalCaseInput[] | EvalCaseSource,

@@ -5,7 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import { Engine } from '../runtime/engine';
-import { GRAPH_NAMES } from '../pipeline/index';
+import { GRAPH_NAMES, encodeMaskPng, previewGray, toGrayImage, type DecodedImage, type GrayImage } from '../pipeline/index';
+import { OpenedCase, type MaskMetrics, type TruthMask } from '../runtime/opened-case';
 import { decodeInput, evaluateCases, type EvalCaseInput, type EvalCaseResult, type ImageInput } from '../runtime/evaluate';
 import { createWebBackend } from '../runtime/ort-web';
 import type { BackendInfo } from '../runtime/ort';
@@ -16,6 +17,7 @@ import type {
   LoadOptions,
   LoadProgress,
   LocusWorkerApi,
+  Scored,
   WorkerBundleSource,
 } from './api';
 
@@ -23,6 +25,10 @@ import type {
 function transferables(result: DecodeResult | AnalysisResult): ArrayBuffer[] {
   const views: ArrayBufferView[] = [result.mask, result.slots.coords, result.slots.labels];
   if ('coarse' in result) views.push(result.coarse.logits, result.coarse.probabilities);
+  return wholeBuffers(views);
+}
+
+function wholeBuffers(views: ArrayBufferView[]): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   for (const view of views) {
     const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
@@ -55,6 +61,7 @@ class LocusWorker implements LocusWorkerApi {
   private engine: Engine | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private cancelled = false;
+  private readonly opened = new OpenedCase();
 
   /** Runs `work` after every earlier engine call has finished. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -90,18 +97,56 @@ class LocusWorker implements LocusWorkerApi {
     });
   }
 
+  openImage(image: ImageInput): Promise<GrayImage> {
+    return this.opened.open(image).then((gray) => Comlink.transfer(gray, wholeBuffers([gray.data])));
+  }
+
+  async previewImage(image: ImageInput, maxSide: number): Promise<GrayImage> {
+    const preview = previewGray(toGrayImage(await decodeInput(image)), maxSide);
+    return Comlink.transfer(preview, wholeBuffers([preview.data]));
+  }
+
+  async setGroundTruth(mask: ImageInput | null): Promise<TruthMask | null> {
+    const truth = await this.opened.setTruth(mask);
+    return truth === null ? null : Comlink.transfer(truth, [truth.mask.buffer as ArrayBuffer]);
+  }
+
   analyze(image: ImageInput, report: string, settings?: PromptSettings) {
     return this.exclusive(async () => {
-      const result = await this.requireEngine().analyze(await decodeInput(image), report, settings);
-      return Comlink.transfer(result, transferables(result));
+      const decoded = await decodeInput(image);
+      this.opened.adopt(decoded);
+      return this.analyzeImage(decoded, report, settings);
     });
+  }
+
+  async analyzeOpened(report: string, settings?: PromptSettings) {
+    const image = this.opened.current();
+    return this.exclusive(() => this.analyzeImage(image, report, settings));
   }
 
   redecode(settings: PromptSettings) {
     return this.exclusive(async () => {
-      const result = await this.requireEngine().redecode(settings);
+      const result = this.scored(await this.requireEngine().redecode(settings));
       return Comlink.transfer(result, transferables(result));
     });
+  }
+
+  async score(mask: Uint8Array): Promise<MaskMetrics | null> {
+    return this.opened.score(mask);
+  }
+
+  async encodeMaskPng(mask: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+    const png = encodeMaskPng(mask, width, height);
+    return Comlink.transfer(png, wholeBuffers([png]));
+  }
+
+  private async analyzeImage(image: DecodedImage, report: string, settings?: PromptSettings) {
+    const result = this.scored(await this.requireEngine().analyze(image, report, settings));
+    return Comlink.transfer(result, transferables(result));
+  }
+
+  private scored<T extends DecodeResult>(result: T): Scored<T> {
+    return { ...result, metrics: this.opened.score(result.mask) };
   }
 
   evaluate(

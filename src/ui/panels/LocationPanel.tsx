@@ -1,0 +1,34 @@
+/**
+ * Location: the regions the report names (parsed by the worker) beside the GPFC probabilities of
+ * each of the 4 stages, on lung diagrams and in a table (the viewer's LocationDiagram), stages that
+ * disagree with the report highlighted. An unreadable report shows the parser's reason.
+ */
+import { LocationDiagram } from '../viewer/LocationDiagram';
+import type { Analysis } from '../state/case';
+
+const THRESHOLD = 0.5;
+
+export function LocationPanel({ analysis }: { analysis: Analysis | null }) {
+  return (
+    <section className="panel" aria-labelledby="location-heading">
+      <h2 id="location-heading">Location</h2>
+      {analysis === null ? (
+        <p className="hint">Segment a case to compare the report's regions with the model's (GPFC) after each stage.</p>
+      ) : (
+        <>
+          {!analysis.report.readable && (
+            <p className="warning" role="note">
+              The report could not be read: {analysis.report.reason}. The text prompt still uses it; its regions are unknown.
+            </p>
+          )}
+          <LocationDiagram
+            regions={analysis.gpfc.regions}
+            parsed={analysis.report.readable ? analysis.report.labels : null}
+            stages={analysis.gpfc.probabilities}
+            threshold={THRESHOLD}
+          />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+/** The viewer wired to the stores, with the overlay switches and the coarse map's colour scale above it. */
+import { useMemo } from 'react';
+import type { Displayed } from '../hooks/decode';
+import { useAnalyzing } from '../hooks/case-actions';
+import { useCase } from '../state/case';
+import { usePrompts } from '../state/prompts';
+import { useView } from '../state/view';
+import { CoarseScale } from '../viewer/CoarseScale';
+import { CONFUSION_COLORS } from '../viewer/confusion';
+import { Viewer } from '../viewer/Viewer';
+import type { OverlayName, ViewerCallbacks, ViewerLayers } from '../viewer/types';
+
+const OVERLAYS: { name: OverlayName; label: string; short: string }[] = [
+  { name: 'coarse', label: 'Show coarse mask', short: 'Coarse' },
+  { name: 'points', label: 'Show points', short: 'Points' },
+  { name: 'mask', label: 'Show final mask', short: 'Mask' },
+  { name: 'truth', label: 'Show ground truth', short: 'Truth' },
+];
+
+const rgb = (c: readonly number[]) => `rgb(${c.join(' ')})`;
+
+/** What the mask-vs-truth colours mean (paper Fig. 3), while both are shown. */
+function ConfusionLegend() {
+  const items = [
+    { colour: CONFUSION_COLORS.tp, text: 'agrees with truth' },
+    { colour: CONFUSION_COLORS.fn, text: 'missed' },
+    { colour: CONFUSION_COLORS.fp, text: 'extra' },
+  ];
+  return (
+    <ul className="legend" aria-label="Mask against ground truth">
+      {items.map(({ colour, text }) => (
+        <li key={text}>
+          <span className="swatch" style={{ background: rgb(colour) }} />
+          {text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function useLayers(displayed: Displayed): ViewerLayers {
+  const image = useCase((s) => s.image);
+  const analysis = useCase((s) => s.analysis);
+  const truth = useCase((s) => s.truth);
+  const userPoints = usePrompts((s) => s.settings.userPoints);
+  const result = displayed.result;
+  const coarse = useMemo(() => (analysis ? { map: analysis.coarse, geometry: analysis.geometry } : null), [analysis]);
+  return useMemo(
+    () => ({
+      image,
+      coarse,
+      modelPoints: result?.points ?? [],
+      userPoints,
+      mask: result?.mask ?? null,
+      truth: truth?.mask ?? null,
+    }),
+    [image, coarse, result, userPoints, truth],
+  );
+}
+
+function OverlayBar() {
+  const overlays = useView((s) => s.overlays);
+  const { setVisible, setOpacity } = useView.getState();
+  return (
+    <div className="overlay-bar" role="group" aria-label="Overlays">
+      <span className="overlay-title">Show</span>
+      {OVERLAYS.map(({ name, label, short }) => (
+        <div key={name} className="overlay-toggle">
+          <label>
+            <input
+              type="checkbox"
+              aria-label={label}
+              checked={overlays.visible[name]}
+              onChange={(e) => setVisible(name, e.target.checked)}
+            />
+            {short}
+          </label>
+          <input
+            type="range"
+            aria-label={`${short} opacity`}
+            min={0}
+            max={1}
+            step={0.05}
+            value={overlays.opacity[name]}
+            disabled={!overlays.visible[name]}
+            onChange={(e) => setOpacity(name, Number(e.target.value))}
+          />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function ViewerPane({ layers }: { layers: ViewerLayers }) {
+  const overlays = useView((s) => s.overlays);
+  const transform = useView((s) => s.transform);
+  const windowLevel = useView((s) => s.windowLevel);
+  const hasAnalysis = useCase((s) => s.analysis !== null);
+  const comparing = overlays.visible.mask && overlays.visible.truth && layers.mask !== null && layers.truth !== null;
+  const analyzing = useAnalyzing();
+  const callbacks = useMemo<ViewerCallbacks>(() => {
+    const prompts = usePrompts.getState();
+    const view = useView.getState();
+    return {
+      onAddPoint: prompts.addPoint,
+      onMovePoint: prompts.movePoint,
+      onTransformChange: view.setTransform,
+      onWindowLevelChange: view.setWindowLevel,
+    };
+  }, []);
+  return (
+    <div className="viewer-pane">
+      <div className="viewer-toolbar">
+        <OverlayBar />
+        {comparing && <ConfusionLegend />}
+        {overlays.visible.coarse && hasAnalysis && <CoarseScale opacity={overlays.opacity.coarse} />}
+      </div>
+      <Viewer
+        layers={layers}
+        overlays={overlays}
+        transform={transform}
+        windowLevel={windowLevel}
+        callbacks={callbacks}
+        interactive={hasAnalysis && !analyzing}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * What the viewer draws and what it reports back. The studio's stores own this state; the viewer
+ * only paints it and turns pointer input into image-space edits. Everything here is in original
+ * image pixels (ImagePoint) except the coarse map, which lives on the model's grid and is placed
+ * on the image through `geometry`.
+ */
+import type { ChosenPoint, CoarseMap, PromptPoint } from '../../worker/api';
+import type { Geometry, ImagePoint } from '../../pipeline/index';
+
+/** The decoded image as the worker returns it, for display (window/level works on `data`). */
+export interface DisplayImage {
+  width: number;
+  height: number;
+  /** One gray sample per pixel, row-major; Uint16Array for 16-bit sources. */
+  data: Uint8Array | Uint16Array;
+  /** The largest value a sample can take (255 or 65535, or 4095 for 12-bit content). */
+  maxValue: number;
+}
+
+/** Window/level in the image's own sample units: shown range is [level - width/2, level + width/2]. */
+export interface WindowLevel {
+  level: number;
+  width: number;
+}
+
+/** Zoom and pan: `scale` screen px per image px; (x, y) = image point at the canvas centre. */
+export interface ViewTransform {
+  scale: number;
+  centerX: number;
+  centerY: number;
+}
+
+export type OverlayName = 'coarse' | 'points' | 'mask' | 'truth';
+
+export interface OverlaySettings {
+  visible: Record<OverlayName, boolean>;
+  /** 0..1 per overlay. */
+  opacity: Record<OverlayName, number>;
+}
+
+export interface ViewerLayers {
+  image: DisplayImage | null;
+  /** The coarse mask's probabilities on its grid, and where the grid sits on the image. */
+  coarse: { map: CoarseMap; geometry: Geometry } | null;
+  /** The model's Top-k points (numbered 1..k in this order, each with its probability). */
+  modelPoints: ChosenPoint[];
+  /** Points the user placed (label 1 positive, 0 negative). */
+  userPoints: PromptPoint[];
+  /** Final mask at the image's size, 1 = lesion. */
+  mask: Uint8Array | null;
+  /** Ground truth at the image's size, 1 = lesion. */
+  truth: Uint8Array | null;
+}
+
+export interface ViewerCallbacks {
+  /** Click: label 1; shift-click or right-click: label 0. */
+  onAddPoint(point: ImagePoint, label: 0 | 1): void;
+  /** Drag of user point `index` ended at `point` (one call per drag, so one undo step). */
+  onMovePoint(index: number, point: ImagePoint): void;
+  onTransformChange(transform: ViewTransform): void;
+  onWindowLevelChange(windowLevel: WindowLevel): void;
+}

@@ -1,0 +1,53 @@
+import { encode as encodePng } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { OpenedCase } from '../../src/runtime/opened-case';
+
+const png = (width: number, height: number, values: number[]) =>
+  encodePng({ width, height, data: Uint8Array.from(values), channels: 1, depth: 8 });
+
+describe('OpenedCase', () => {
+  it('opens an image for display and scores masks against its ground truth', async () => {
+    const opened = new OpenedCase();
+    const gray = await opened.open(png(2, 2, [0, 50, 100, 150]));
+    expect(gray).toMatchObject({ width: 2, height: 2, maxValue: 255 });
+    expect(opened.score(Uint8Array.of(1, 0, 0, 0))).toBeNull();
+    const truth = await opened.setTruth(png(2, 2, [0, 7, 255, 0]));
+    expect(Array.from(truth!.mask)).toEqual([0, 1, 1, 0]);
+    expect(opened.score(Uint8Array.of(0, 1, 0, 0))).toEqual({ dice: 2 / 3, iou: 0.5, truthId: truth!.truthId });
+  });
+
+  it('drops the ground truth when a new image opens, and clears it on null', async () => {
+    const opened = new OpenedCase();
+    await opened.open(png(1, 1, [9]));
+    const first = await opened.setTruth(png(1, 1, [1]));
+    expect(opened.score(Uint8Array.of(1))?.dice).toBe(1);
+    await opened.open(png(1, 1, [9]));
+    expect(opened.score(Uint8Array.of(1))).toBeNull();
+    const second = await opened.setTruth(png(1, 1, [1]));
+    expect(second!.truthId).toBeGreaterThan(first!.truthId);
+    expect(await opened.setTruth(null)).toBeNull();
+    expect(opened.score(Uint8Array.of(1))).toBeNull();
+  });
+
+  it('refuses a mask of another size, naming both sizes, and keeps the truth it had', async () => {
+    const opened = new OpenedCase();
+    await opened.open(png(3, 2, [0, 0, 0, 0, 0, 0]));
+    await opened.setTruth(png(3, 2, [1, 0, 0, 0, 0, 0]));
+    await expect(opened.setTruth(png(2, 2, [0, 0, 0, 0]))).rejects.toThrow('the ground truth mask is 2x2 but the image is 3x2');
+    expect(opened.score(Uint8Array.of(1, 0, 0, 0, 0, 0))?.dice).toBe(1);
+  });
+
+  it('says why a file is not an image and keeps the image it had', async () => {
+    const opened = new OpenedCase();
+    await opened.open(png(1, 1, [5]));
+    await expect(opened.open(new TextEncoder().encode('hello'))).rejects.toThrow(/cannot read the image: not a PNG or JPEG/);
+    expect(opened.current().width).toBe(1);
+    await expect(opened.setTruth(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2))).rejects.toThrow(
+      /cannot read the ground truth mask: corrupt PNG/,
+    );
+  });
+
+  it('needs an image before a ground truth', async () => {
+    await expect(new OpenedCase().setTruth(png(1, 1, [1]))).rejects.toThrow(/open an image first/);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { resultRecord, stem } from '../../src/ui/export-record';
+import type { Analysis } from '../../src/ui/state/case';
+import type { BundleSummary } from '../../src/worker/api';
+
+const settings = { k: 3, theta: 0.9, useCoarse: true, usePoints: false, useText: true, userPoints: [{ point: { x: 4, y: 5 }, label: 1 }] };
+const backend = { library: 'onnxruntime-web', version: '1.30.0', ep: 'webgpu', requested: 'webgpu', adapter: null, fallbackReason: null };
+const analysis = {
+  mask: Uint8Array.of(0, 1),
+  width: 2,
+  height: 1,
+  iou: 0.8,
+  points: [],
+  slots: { coords: new Float32Array(0), labels: new Float32Array(0) },
+  settings,
+  timings: { preprocess: 1, decoder: 2 },
+  backend,
+  fallback: null,
+  metrics: null,
+  geometry: { original: [1, 2], resized: [64, 128], inputSize: 128 },
+  coarse: { grid: [16, 16], logits: new Float32Array(0), probabilities: new Float32Array(0) },
+  gpfc: { regions: ['right_upper'], probabilities: [[0.7]] },
+  report: { labels: [1], readable: true, reason: null, count: 1, laterality: 'unilateral', notes: [] },
+  embeddingLocation: 'gpu-buffer',
+} as unknown as Analysis;
+const bundle = {
+  source: 'http://127.0.0.1/bundles/demo-cxr/',
+  manifest: { bundle_id: 'locus-demo-cxr', title: 'Demo', modality: 'cxr' },
+} as unknown as BundleSummary;
+
+describe('resultRecord', () => {
+  it('records the bundle, report, regions, GPFC, points, prompts, metrics and timings', () => {
+    const result = { ...analysis, timings: { decoder: 3 } };
+    const record = resultRecord({
+      bundle,
+      analysis,
+      result,
+      metrics: { dice: 0.5, iou: 0.25, truthId: 3 },
+      imageName: 'a.png',
+      truthName: 'a-mask.png',
+      report: 'Unilateral pulmonary infection, one infected areas, upper right lung.',
+    });
+    expect(record).toMatchObject({
+      bundle: { id: 'locus-demo-cxr', modality: 'cxr', source: bundle.source },
+      image: { name: 'a.png', width: 2, height: 1 },
+      parsedReport: { labels: [1], readable: true, regions: ['right_upper'] },
+      gpfc: { probabilities: [[0.7]] },
+      points: { user: settings.userPoints },
+      prompts: { k: 3, theta: 0.9, usePoints: false },
+      metrics: { dice: 0.5, iou: 0.25 },
+      timings: { analysis: { preprocess: 1, decoder: 2 }, decode: { decoder: 3 } },
+      groundTruth: 'a-mask.png',
+    });
+    expect(record.prompts).not.toHaveProperty('userPoints');
+    expect(JSON.parse(JSON.stringify(record))).toMatchObject({ decoderIouEstimate: 0.8 });
+  });
+
+  it('names files after the image', () => {
+    expect(stem('chest.x-ray.png')).toBe('chest.x-ray');
+    expect(stem(null)).toBe('locus');
+  });
+});
