@@ -12,7 +12,7 @@ import { loadBundle, type BundleSource, type LoadedBundle, type ProgressCallback
 import { encodeImage, type EncodedImage } from './encode-image';
 import { decodePrompts } from './decode-prompts';
 import type { AnalysisResult, DecodeResult, EngineEvent, FallbackNotice, PromptSettings } from './results';
-import { checkSettings, defaultSettings } from './results';
+import { checkSettings, defaultSettings, elapsedSince } from './results';
 import type { BackendInfo, OrtBackend } from './ort';
 import { SessionContractError, createSessions, releaseSessions, type GraphSessions } from './sessions';
 
@@ -122,6 +122,24 @@ export class Engine {
       backend: this.backend.info(),
       fallback,
     };
+  }
+
+  /**
+   * Runs every graph once on a blank frame, so WebGPU compiles its shaders while the bundle loads
+   * rather than on the user's first image. Returns the milliseconds it took; leaves no current
+   * image behind (a redecode still needs a real analysis first).
+   */
+  async warmUp(): Promise<number> {
+    const start = performance.now();
+    const side = this.manifest.preprocess.input_size;
+    const blank: DecodedImage = { width: side, height: side, channels: 1, bitDepth: 8, data: new Uint8Array(side * side) };
+    try {
+      await this.analyze(blank, '');
+    } finally {
+      this.releaseCurrent();
+      this.current = null;
+    }
+    return elapsedSince(start);
   }
 
   /** Re-runs only the decoder (and the cheap steps around it) for the current image. */

@@ -60,7 +60,9 @@ export interface LoadOptions {
 export type LoadProgress =
   | ({ phase: 'download' } & BundleProgress)
   | { phase: 'session'; graph: string; index: number; count: number }
-  | { phase: 'fallback'; notice: FallbackNotice };
+  | { phase: 'fallback'; notice: FallbackNotice }
+  /** Every graph runs once on a blank frame, so shaders compile now rather than on the first image. */
+  | { phase: 'warmup' };
 
 export interface BundleSummary {
   /** Where the bundle came from. */
@@ -69,6 +71,8 @@ export interface BundleSummary {
   backend: BackendInfo;
   /** The manifest's default prompts. */
   defaults: PromptSettings;
+  /** How long the warm-up run took (shader compilation on WebGPU), in ms. */
+  warmupMs: number;
 }
 
 /** A lazily pulled case list; wrap it in `Comlink.proxy` so the worker asks for one case at a time. */

@@ -92,8 +92,10 @@ class LocusWorker implements LocusWorkerApi {
         onEvent,
       });
       this.engine = engine;
+      onProgress?.({ phase: 'warmup' });
+      const warmupMs = await engine.warmUp();
       const defaults = engine.defaultSettings();
-      return { source: engine.source, manifest: engine.manifest, backend: engine.info(), defaults };
+      return { source: engine.source, manifest: engine.manifest, backend: engine.info(), defaults, warmupMs };
     });
   }
 

@@ -215,3 +215,23 @@ test('exports: the mask PNG at the original size, the overlay PNG and the JSON r
   expect(Object.keys(record['timings'] as object)).toEqual(['analysis', 'decode']);
   expect((record['parsedReport'] as { labels: number[] }).labels).toEqual([1, 1, 1, 0, 1, 0]);
 });
+
+test('an image dropped on the drop zone opens, and segments with its report', async () => {
+  const left = sample('left-only');
+  const base64 = readFileSync(path.join(SAMPLES, left.image)).toString('base64');
+  const dataTransfer = await page.evaluateHandle(
+    ({ base64, name }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, { type: 'image/png' }));
+      return transfer;
+    },
+    { base64, name: left.image },
+  );
+  await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByText(`${left.image} · ${left.width}×${left.height}`)).toBeVisible();
+  await page.getByLabel('Report', { exact: true }).fill(left.report);
+  await page.getByRole('button', { name: 'Segment', exact: true }).click();
+  await settled();
+  await expect(page.getByRole('img', { name: new RegExp(`^X-ray viewer: ${left.width} × ${left.height} image`) })).toBeVisible();
+});

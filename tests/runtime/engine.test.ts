@@ -49,6 +49,12 @@ describe.each(['cpu', 'wasm'] as const)('Engine on %s', (ep) => {
   }, 120_000);
   afterAll(async () => engine?.dispose());
 
+  it('warms up on a blank frame and leaves no image behind', async () => {
+    const ms = await engine.warmUp();
+    expect(ms).toBeGreaterThan(0);
+    await expect(engine.redecode(engine.defaultSettings())).rejects.toThrow('redecode needs an analyzed image first');
+  });
+
   it('has fixture cases with default settings to check', () => {
     expect(defaultRuns.length).toBeGreaterThan(0);
     expect(engine.info().ep).toBe(ep);

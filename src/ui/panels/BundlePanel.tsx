@@ -26,6 +26,7 @@ function progressValue(progress: LoadProgress | null): { value: number | undefin
   if (progress.phase === 'session') {
     return { value: (progress.index + 1) / progress.count, label: `Creating session ${progress.graph}` };
   }
+  if (progress.phase === 'warmup') return { value: 1, label: 'Warming up (compiling the graphs once)' };
   return { value: undefined, label: `Falling back to ${progress.notice.to.toUpperCase()}` };
 }
 
@@ -81,6 +82,8 @@ function BundleFacts({ summary }: { summary: BundleSummary }) {
         <dd>{manifest.training.trainable_parameters.toLocaleString('en')} parameters</dd>
         <dt>Bundle</dt>
         <dd>{manifest.bundle_id}</dd>
+        <dt>Warm-up</dt>
+        <dd title="Every graph run once on a blank frame when the bundle opened">{Math.round(summary.warmupMs)} ms</dd>
       </dl>
       <ScoreTable metrics={metrics} />
       {location && (
