@@ -8,9 +8,12 @@ import { defineConfig, type Plugin } from 'vite';
  * and listed (name, title, modality; the first is the default) in ./bundles/index.json. A bundle
  * folder that does not exist yet is left out.
  */
-const BUNDLES: Record<string, string> = { 'demo-cxr': resolve(import.meta.dirname, 'models/demo-cxr') };
+const BUNDLES: Record<string, string> = {
+  'demo-cxr': resolve(import.meta.dirname, 'models/demo-cxr'),
+  'medseg-ct': resolve(import.meta.dirname, 'models/medseg-ct'),
+};
 
-/** The studio's list of shipped bundles (src/ui/hooks/bundles.ts reads it). */
+/** The studio's list of shipped bundles (src/ui/hooks/bundle.ts reads it). */
 function bundleIndex(): string {
   const entries = Object.entries(BUNDLES)
     .filter(([, dir]) => existsSync(join(dir, 'manifest.json')))

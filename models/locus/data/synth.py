@@ -340,6 +340,8 @@ def write_samples(out: Path, limit: int = 2000) -> list[dict]:
             "report": case.report, "regions": list(case.labels), "count": case.count,
             "width": int(case.image.shape[1]), "height": int(case.image.shape[0]),
             "bits": 16 if case.image.dtype == np.uint16 else 8, "case": i,
+            # The studio shows a sample only beside a bundle of the same modality.
+            "modality": "cxr",
         }
     index = [picked[sid] for sid, _, _ in SAMPLES if sid in picked]
     (out / "index.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")

@@ -11,6 +11,8 @@ export interface Sample {
   width: number;
   height: number;
   bits: number;
+  /** The modality of the bundles this sample suits ('cxr', 'ct'). */
+  modality: string;
 }
 
 export const SAMPLES = './samples/';

@@ -1,6 +1,7 @@
 /** The shipped sample cases: one click loads image, report and ground truth, and segments. */
 import { useEffect, useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { useBundle } from '../hooks/bundle';
 import { useAnalyzing, useLoadSample } from '../hooks/case-actions';
 import { SAMPLES, fetchSampleFile, useSamples, type Sample } from '../hooks/samples';
 import { useCase } from '../state/case';
@@ -39,6 +40,7 @@ export function SampleGallery() {
   const loadSample = useLoadSample();
   const analyzing = useAnalyzing();
   const imageName = useCase((s) => s.imageName);
+  const modality = useBundle().query.data?.manifest.modality;
   if (samples.isPending) return <section className="panel" aria-busy="true">Loading samples…</section>;
   if (samples.isError) {
     return (
@@ -47,11 +49,19 @@ export function SampleGallery() {
       </section>
     );
   }
+  // A chest X-ray sample means nothing to a CT bundle (and the reverse): show only matching ones.
+  const matching = samples.data.filter((sample) => modality === undefined || sample.modality === modality);
   return (
     <section className="panel" aria-labelledby="samples-heading">
       <h2 id="samples-heading">Samples</h2>
+      {matching.length === 0 && (
+        <p className="hint">
+          No shipped samples for {modality?.toUpperCase()} bundles (the training data may not be redistributed): open
+          your own image above.
+        </p>
+      )}
       <ul className="gallery">
-        {samples.data.map((sample) => (
+        {matching.map((sample) => (
           <li key={sample.id}>
             <button
               type="button"
