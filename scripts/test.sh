@@ -11,6 +11,7 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
 npm run typecheck
 npm run lint
 npm run verify:bundle -- models/demo-cxr
+npm run verify:bundle -- models/medseg-ct
 npm run test:unit
 npm run test:e2e
 (cd models && /usr/bin/python3 -m pytest tests -q -rs)

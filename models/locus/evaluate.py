@@ -7,6 +7,7 @@ measures, at the original image resolution:
 - Table-2 analogue: `no_qgaf`, `no_gpfc`, `full` checkpoints, all prompts;
 - location awareness: the same images with a report naming only the regions the true report does
   not name (cases naming all six regions or none are left out); the Dice drop is reported.
+`--cases FILE` evaluates the listed stems only (a cross-validation fold's held-out slices).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from .checkpoint import load_trained
 from .data.dataset import Case, read_cases, read_image, read_mask
+from .data.folds import read_ids
 from .data.report import parse_report
 from .data.synth_report import report_from_zones
 from .infer import PromptSettings, Segmenter
@@ -44,15 +46,28 @@ def wrong_report(report: str, rng: np.random.Generator) -> str | None:
     return report_from_zones(other, max(1, parsed.count or 1), rng, typo_rate=0.0)
 
 
+def wrong_reports(cases: list[Case], seed: int = 0) -> dict[str, str]:
+    """Stem -> a report naming exactly the other regions, for the cases that have one; the
+    same texts whichever subset of `cases` is evaluated (one generator per case)."""
+    out = {}
+    for case in cases:
+        stem_seed = [seed] + [ord(ch) for ch in case.stem]
+        other = wrong_report(case.report, np.random.default_rng(stem_seed))
+        if other is not None:
+            out[case.stem] = other
+    return out
+
+
 def summarize(scores: list[tuple[float, float]]) -> dict:
     arr = np.asarray(scores, dtype=np.float64).reshape(-1, 2)
     return {"dice": round(float(arr[:, 0].mean()), 4), "miou": round(float(arr[:, 1].mean()), 4),
-            "dice_std": round(float(arr[:, 0].std()), 4), "cases": int(arr.shape[0])}
+            "dice_std": round(float(arr[:, 0].std()), 4),
+            "miou_std": round(float(arr[:, 1].std()), 4), "cases": int(arr.shape[0])}
 
 
 def evaluate_model(segmenter: Segmenter, cases: list[Case], *, ablate_prompts: bool,
                    location: bool, seed: int = 0) -> dict:
-    rng = np.random.default_rng(seed)
+    others = wrong_reports(cases, seed) if location else {}
     sets = PROMPT_SETS if ablate_prompts else {"all": PROMPT_SETS["all"]}
     scores: dict[str, list] = {name: [] for name in sets}
     paired: list[tuple[float, float]] = []
@@ -64,22 +79,31 @@ def evaluate_model(segmenter: Segmenter, cases: list[Case], *, ablate_prompts: b
         for name, settings in sets.items():
             mask = segmenter.decode(analysis, settings).mask
             scores[name].append((dice(mask, truth), iou(mask, truth)))
-        per_case.append({"case": case.stem, "dice": round(scores["all"][-1][0], 4)})
-        other = wrong_report(case.report, rng) if location else None
+        per_case.append({"case": case.stem, "dice": round(scores["all"][-1][0], 4),
+                         "iou": round(scores["all"][-1][1], 4)})
+        other = others.get(case.stem)
         if other is not None:
             wrong = segmenter.decode(segmenter.analyze(pre, embedding, other), PROMPT_SETS["all"])
-            paired.append((scores["all"][-1][0], dice(wrong.mask, truth)))
+            paired.append((scores["all"][-1][0], dice(wrong.mask, truth), iou(wrong.mask, truth)))
     result = {"prompts": {name: summarize(s) for name, s in scores.items()}, "per_case": per_case}
     if paired:
         arr = np.asarray(paired)
         result["location"] = {"cases": len(paired), "dice_true_report": round(float(arr[:, 0].mean()), 4),
                               "dice_other_regions_report": round(float(arr[:, 1].mean()), 4),
+                              "miou_other_regions_report": round(float(arr[:, 2].mean()), 4),
                               "dice_drop": round(float((arr[:, 0] - arr[:, 1]).mean()), 4)}
     return result
 
 
-def evaluate_run(run: Path, data: Path, variants: list[str]) -> dict:
+def evaluate_run(run: Path, data: Path, variants: list[str],
+                 stems: list[str] | None = None) -> dict:
     cases, problems = read_cases(data)
+    if stems is not None:
+        known = {c.stem for c in cases}
+        missing = [s for s in stems if s not in known]
+        if missing:
+            raise SystemExit(f"{data}: no readable case for {', '.join(missing)}")
+        cases = [c for c in cases if c.stem in set(stems)]
     started = time.time()
     out = {"data": str(data), "cases": len(cases), "skipped": [vars(p) for p in problems]}
     table2 = {}
@@ -106,8 +130,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", required=True, help="LViT folder (images/, masks/, reports)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--variants", default="full,no_gpfc,no_qgaf")
+    parser.add_argument("--cases", help="file of stems to evaluate, one a line")
     args = parser.parse_args(argv)
-    metrics = evaluate_run(resolve(args.run), resolve(args.data), args.variants.split(","))
+    stems = read_ids(resolve(args.cases)) if args.cases else None
+    metrics = evaluate_run(resolve(args.run), resolve(args.data), args.variants.split(","), stems)
     metrics["command"] = "python3 -m locus.evaluate " + " ".join(argv or sys.argv[1:])
     Path(resolve(args.out)).write_text(json.dumps(metrics, indent=1))
     print(json.dumps({k: v for k, v in metrics.items() if k not in ("per_case", "skipped")}, indent=1))

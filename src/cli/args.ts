@@ -11,6 +11,7 @@ export const USAGE = `usage: locus <command> [options]
   locus segment --bundle DIR --image FILE (--report TEXT | --report-file FILE) --out mask.png
                 [--json out.json] [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]
   locus eval    --bundle DIR --data DIR --out results.json [--csv results.csv]
+                [--cases IDS.txt] [--reports REPORTS.csv|.xlsx]
                 [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]
   locus bench   --bundle DIR [--ep cpu|wasm|webgpu] [--runs N] [--image FILE --report TEXT] [--json out.json]
 

@@ -37,23 +37,33 @@ function keyedRows(rows: string[][], file: string): [string, string][] {
   return rows.slice(1).map((r) => [(r[imageCol] ?? '').trim(), (r[textCol] ?? '').trim()]);
 }
 
-/** Report key -> text, from reports.csv or the first .xlsx (by name). */
-export async function readReports(root: string): Promise<Map<string, string>> {
-  const csvPath = path.join(root, 'reports.csv');
-  let rows: [string, string][];
-  if (existsSync(csvPath)) {
-    rows = keyedRows(parseCsv((await readFile(csvPath, 'utf8')).replace(/^\uFEFF/, '')), csvPath);
-  } else {
-    const books = existsSync(root) ? (await readdir(root)).filter((n) => n.toLowerCase().endsWith('.xlsx')).sort() : [];
-    if (books[0] === undefined) throw new DatasetError(`${root}: no reports.csv or .xlsx report file`);
-    const book = path.join(root, books[0]);
+async function readTable(file: string): Promise<[string, string][]> {
+  if (file.toLowerCase().endsWith('.xlsx')) {
     try {
-      rows = keyedRows(readXlsxRows(new Uint8Array(await readFile(book))), book);
+      return keyedRows(readXlsxRows(new Uint8Array(await readFile(file))), file);
     } catch (error) {
       if (error instanceof DatasetError) throw error;
-      throw new DatasetError(`${book}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new DatasetError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  if (!existsSync(file)) throw new DatasetError(`${file}: no such report file`);
+  return keyedRows(parseCsv((await readFile(file, 'utf8')).replace(/^\uFEFF/, '')), file);
+}
+
+/**
+ * Report key -> text, from `reportsFile` (a .csv or .xlsx with the columns Image, Description)
+ * when given, else from the folder's reports.csv or its first .xlsx (by name).
+ */
+export async function readReports(root: string, reportsFile?: string): Promise<Map<string, string>> {
+  const csvPath = path.join(root, 'reports.csv');
+  let file = reportsFile;
+  if (file === undefined && existsSync(csvPath)) file = csvPath;
+  if (file === undefined) {
+    const books = existsSync(root) ? (await readdir(root)).filter((n) => n.toLowerCase().endsWith('.xlsx')).sort() : [];
+    if (books[0] === undefined) throw new DatasetError(`${root}: no reports.csv or .xlsx report file`);
+    file = path.join(root, books[0]);
+  }
+  const rows = await readTable(file);
   return new Map(rows.filter(([key]) => key !== ''));
 }
 
@@ -79,9 +89,9 @@ function find(folder: string, names: Set<string>, stem: string): string | null {
 }
 
 /** Every report's case, in natural stem order, with its problem if any. */
-export async function readDataset(root: string): Promise<DatasetEntry[]> {
+export async function readDataset(root: string, reportsFile?: string): Promise<DatasetEntry[]> {
   const reports = new Map<string, string>();
-  for (const [key, text] of await readReports(root)) reports.set(stemOf(key), text);
+  for (const [key, text] of await readReports(root, reportsFile)) reports.set(stemOf(key), text);
   const imagesDir = path.join(root, 'images');
   const masksDir = path.join(root, 'masks');
   const [images, masks] = await Promise.all([listing(imagesDir), listing(masksDir)]);
@@ -95,4 +105,27 @@ export async function readDataset(root: string): Promise<DatasetEntry[]> {
     else if (report === '') problem = `${image}: empty report`;
     return { stem, report, image, mask, problem };
   });
+}
+
+/**
+ * The entries whose stems are listed (a fold's held-out cases), in dataset order. A listed stem
+ * with no report in the table is an error, so a mistyped list cannot shrink an evaluation.
+ */
+export function selectEntries(entries: DatasetEntry[], stems: string[]): DatasetEntry[] {
+  const known = new Set(entries.map((e) => e.stem));
+  const missing = stems.filter((s) => !known.has(s));
+  if (missing.length > 0) throw new DatasetError(`no report for the listed case(s) ${missing.join(', ')}`);
+  const wanted = new Set(stems);
+  return entries.filter((e) => wanted.has(e.stem));
+}
+
+/** Stems from an id-list file: one a line; blank lines and `#` comments are ignored. */
+export async function readIdList(file: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new DatasetError(`${file}: cannot read the case list`);
+  }
+  return text.split(/\r?\n/).map((line) => line.split('#')[0]!.trim()).filter((line) => line !== '');
 }

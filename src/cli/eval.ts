@@ -1,5 +1,7 @@
 /**
  * `locus eval`: every case of an LViT-layout folder through the engine, scored against its mask.
+ * `--cases FILE` keeps the listed stems only (a cross-validation fold); `--reports FILE` reads
+ * the reports from another table (e.g. reports naming other regions) instead of the folder's.
  * Bad cases (missing files, corrupt images, size mismatches, empty reports) are one-line errors
  * naming the file; the rest are still scored. Exit code 3 when any case could not be scored.
  */
@@ -8,7 +10,7 @@ import type { Engine } from '../runtime/engine';
 import { evaluateCases, type EvalCaseInput, type EvalCaseResult, type EvalSummary } from '../runtime/evaluate';
 import { checkSettings } from '../runtime/results';
 import { executionProvider, optionalString, parseCommand, promptSettings, requireOption, type Options } from './args';
-import { readDataset, type DatasetEntry } from './dataset';
+import { readDataset, readIdList, selectEntries, type DatasetEntry } from './dataset';
 import { openEngine } from './open';
 import { formatNumber, progressBar, writeCsv, writeJson } from './output';
 
@@ -81,17 +83,29 @@ export async function evalCommand(argv: string[]): Promise<number> {
     data: { type: 'string' },
     out: { type: 'string' },
     csv: { type: 'string' },
+    cases: { type: 'string' },
+    reports: { type: 'string' },
   });
   const bundleDir = requireOption(values, 'bundle');
   const dataDir = requireOption(values, 'data');
   const out = requireOption(values, 'out');
   const ep = executionProvider(values, ['cpu', 'wasm']);
-  const entries = await readDataset(dataDir);
+  const all = await readDataset(dataDir, optionalString(values, 'reports'));
+  const casesFile = optionalString(values, 'cases');
+  const entries = casesFile === undefined ? all : selectEntries(all, await readIdList(casesFile));
   const engine = await openEngine(bundleDir, ep);
   try {
     const { rows, summary } = await runEvaluation(engine, entries, values);
     const backend = engine.info();
-    await writeJson(out, { bundle: engine.manifest.bundle_id, data: dataDir, backend, summary, cases: rows });
+    await writeJson(out, {
+      bundle: engine.manifest.bundle_id,
+      data: dataDir,
+      casesFile: casesFile ?? null,
+      reportsFile: optionalString(values, 'reports') ?? null,
+      backend,
+      summary,
+      cases: rows,
+    });
     const csvOut = optionalString(values, 'csv');
     if (csvOut !== undefined) await writeCsv(csvOut, CSV_HEADER, rows.map(csvRow));
     printSummary(summary, entries.length);

@@ -9,6 +9,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { decodeImage, dice, iou } from '../../src/pipeline/index';
+import { naturalCompare } from '../../src/cli/dataset';
 import { main } from '../../src/cli/main';
 import { fsBundleSource } from '../../src/runtime/bundle-node';
 import { Engine } from '../../src/runtime/engine';
@@ -162,6 +163,34 @@ describe('locus eval', () => {
     expect(json.summary).toMatchObject({ cases: 1 });
     expect(json.summary.errors).toHaveLength(4);
     expect(result.out).toContain('errors: 4');
+  }, 120_000);
+
+  it('--cases keeps the listed stems and --reports reads another report table', async () => {
+    const [first, second, third] = chosen as [Sample, Sample, Sample];
+    const data = lvitFolder(chosen, 'csv');
+    made.push(data);
+    const ids = path.join(data, 'fold.txt');
+    writeFileSync(ids, `${third.id}\n# held out\n\n${first.id}\n`);
+    const out = path.join(data, 'fold.json');
+    const result = await locus('eval', '--bundle', BUNDLE_DIR, '--data', data, '--cases', ids, '--out', out);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { casesFile: string; cases: { id: string; dice: number }[] };
+    expect(json.cases.map((c) => c.id)).toEqual([first.id, third.id].sort(naturalCompare));
+    expect(json.cases.find((c) => c.id === first.id)!.dice).toBeCloseTo(expected.get(first.id)!.dice, 12);
+    expect(json.casesFile).toBe(ids);
+
+    const other = path.join(data, 'other-reports.csv');
+    writeFileSync(other, `Image,Description\n${second.id}.png,"${first.report}"\n`);
+    const otherOut = path.join(data, 'other.json');
+    const swapped = await locus('eval', '--bundle', BUNDLE_DIR, '--data', data, '--reports', other, '--out', otherOut);
+    expect(swapped.code).toBe(0);
+    const rows = (JSON.parse(readFileSync(otherOut, 'utf8')) as { cases: { id: string }[] }).cases;
+    expect(rows.map((c) => c.id)).toEqual([second.id]);
+
+    writeFileSync(ids, 'no-such-case\n');
+    const missing = await locus('eval', '--bundle', BUNDLE_DIR, '--data', data, '--cases', ids, '--out', out);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/no report for the listed case\(s\) no-such-case/);
   }, 120_000);
 
   it('fails with one line when the folder has no report table (exit 1)', async () => {

@@ -100,7 +100,7 @@ test.afterEach(() => {
 test('a sample segments in one click on WebGPU, with no fallback', async () => {
   const testInfo = test.info();
   await expect(page.getByRole('heading', { name: 'Locus studio' })).toBeVisible();
-  await expect(page.getByText('Locus demo (synthetic chest X-ray)')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByText('Locus demo (synthetic chest X-ray)', { exact: true })).toBeVisible({ timeout: 120_000 });
   await expect(status()).toContainText('Ready: open an image or pick a sample');
   await screenshot(testInfo, 'empty', 1280, 800);
   const bilateral = sample('bilateral-multi');
@@ -119,6 +119,25 @@ test('a sample segments in one click on WebGPU, with no fallback', async () => {
   await screenshot(testInfo, 'sample', 1280, 800);
   await screenshot(testInfo, 'sample', 1920, 1080);
   await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+test('every control carries the accessible name screen readers and test clients rely on', async () => {
+  for (const name of ['X-ray image', 'Ground truth mask']) await expect(page.getByLabel(name, { exact: true })).toHaveCount(1);
+  await expect(page.getByRole('textbox', { name: 'Report', exact: true })).toBeVisible();
+  const checkboxes = ['Coarse mask', 'Points', 'Text prompt', 'Show coarse mask', 'Show points', 'Show final mask', 'Show ground truth'];
+  for (const name of checkboxes) await expect(page.getByRole('checkbox', { name, exact: true })).toHaveCount(1);
+  for (const name of ['Top-k', 'Threshold']) await expect(page.getByRole('slider', { name, exact: true })).toHaveCount(1);
+  for (const name of ['Segment', 'Undo', 'Redo', 'Export mask', 'Export JSON']) {
+    await expect(page.getByRole('button', { name, exact: true })).toHaveCount(1);
+  }
+  await expect(page.getByText(/Dice/).first()).toBeVisible();
+  // An overlay toggle changes what the viewer shows (its description lists the visible overlays).
+  const viewer = page.getByRole('img', { name: /^X-ray viewer:/ });
+  const shown = (await viewer.getAttribute('aria-label'))!;
+  await page.getByRole('checkbox', { name: 'Show final mask', exact: true }).uncheck();
+  await expect(viewer).not.toHaveAttribute('aria-label', shown);
+  await page.getByRole('checkbox', { name: 'Show final mask', exact: true }).check();
+  await expect(viewer).toHaveAttribute('aria-label', shown);
 });
 
 test('each prompt toggle and slider re-runs the decoder and changes the mask', async () => {
@@ -169,11 +188,12 @@ test('upload flow: a 16-bit image, bad inputs keep the case, the ground truth ad
   await page.getByLabel('Report', { exact: true }).fill('Lungs look odd today.');
   await page.getByRole('button', { name: 'Segment', exact: true }).click();
   await settled();
-  await expect(page.getByRole('region', { name: 'Location' })).toContainText('The report could not be read:');
+  // The analysis takes seconds on SwiftShader: wait for its result rather than the previous "Done".
+  await expect(page.getByRole('region', { name: 'Location' })).toContainText('The report could not be read:', { timeout: 60_000 });
   await page.getByLabel('Report', { exact: true }).fill(sixteen.report);
   await page.getByRole('button', { name: 'Segment', exact: true }).click();
   await settled();
-  await expect(page.getByRole('region', { name: 'Location' })).not.toContainText('could not be read');
+  await expect(page.getByRole('region', { name: 'Location' })).not.toContainText('could not be read', { timeout: 60_000 });
   await expect(page.getByText(/Dice vs ground truth/)).toHaveCount(0);
   // A mask of another size is refused, naming both sizes.
   const other = sample('normal');
@@ -234,4 +254,23 @@ test('an image dropped on the drop zone opens, and segments with its report', as
   await page.getByRole('button', { name: 'Segment', exact: true }).click();
   await settled();
   await expect(page.getByRole('img', { name: new RegExp(`^X-ray viewer: ${left.width} × ${left.height} image`) })).toBeVisible();
+});
+
+test('the CT bundle loads from a local folder, shows its cross-validated figures and segments', async () => {
+  const summary = page.locator('summary', { hasText: 'Load another bundle' });
+  await summary.click();
+  await page.getByLabel('Bundle folder', { exact: true }).setInputFiles(path.resolve(import.meta.dirname, '../../models/medseg-ct'));
+  const bundlePanel = page.getByRole('region', { name: 'Model bundle' });
+  await expect(bundlePanel.getByText('Locus CT (MedSeg COVID-19, 50 slices)', { exact: true })).toBeVisible({ timeout: 120_000 });
+  await expect(bundlePanel).toContainText('CT');
+  await expect(bundlePanel.getByRole('table')).toContainText('cross-validation');
+  await expect(page.getByText('No shipped samples for CT bundles')).toBeVisible();
+  await expect(status()).toContainText('WebGPU');
+  const left = sample('left-only');
+  await page.getByLabel('X-ray image', { exact: true }).setInputFiles(path.join(SAMPLES, left.image));
+  await page.getByLabel('Report', { exact: true }).fill(left.report);
+  await page.getByRole('button', { name: 'Segment', exact: true }).click();
+  await settled();
+  await expect(status()).not.toContainText('Fell back');
+  await screenshot(test.info(), 'ct-bundle', 1280, 800);
 });

@@ -3,6 +3,11 @@
 Generates the synthetic data a config asks for, builds the vocabulary, runs the three phases
 (plus the Table-2 ablation variants of phase 3) and writes one checkpoint per variant. Every
 phase checkpoints after each epoch; re-running the same command resumes.
+
+Optional config keys: `init` (a trained checkpoint, e.g. `runs/demo-cxr/full.pt`: its weights
+and vocabulary start the run; phases with 0 epochs are skipped), `data.augment` (an
+`AugmentConfig`: the one `data.train` folder is read as 8-bit CT slices and extended with
+report-preserving augmented copies). `--cases FILE` trains on the listed stems only.
 """
 from __future__ import annotations
 
@@ -16,15 +21,18 @@ from pathlib import Path
 
 import torch
 
-from ..checkpoint import Trained, save_trained
+from ..checkpoint import Trained, load_trained, save_trained
+from ..data.augment import AugmentConfig
 from ..data.dataset import read_cases
+from ..data.folds import read_ids
 from ..data.preprocess import PreprocessSpec
 from ..data.tokenizer import Tokenizer, build_vocab, load_vocab, save_vocab
-from ..model.build import build_locus, model_config
+from ..model.build import ModelConfig, build_locus, model_config
+from ..model.locus import Locus
 from ..paths import MODELS_DIR, resolve
 from .loop import PhaseConfig, run_phase
 from .phases import ClipHead, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step
-from .tensors import load_cached
+from .tensors import CaseTensors, load_augmented, load_cached
 
 VARIANTS = {"full": {"use_qgaf": True, "gpfc_weight": 0.1},
             "no_gpfc": {"use_qgaf": True, "gpfc_weight": 0.0},
@@ -40,15 +48,54 @@ def generate_synthetic(spec: dict) -> None:
                            check=True, cwd=MODELS_DIR)
 
 
-def vocabulary(cfg: dict, run: Path) -> list[str]:
+def vocabulary(cfg: dict, run: Path, cases: list[str] | None = None) -> list[str]:
+    """The run's vocabulary: the `init` checkpoint's, else built from the training reports
+    (only those of `cases` when given, so a held-out fold's texts stay unseen)."""
     path = run / "vocab.txt"
-    if not path.exists():
-        texts = [c.report for root in cfg["data"]["train"] for c in read_cases(resolve(root))[0]]
+    if not path.exists() and cfg.get("init"):
+        save_vocab(list(load_trained(resolve(cfg["init"])).tokenizer.vocab), path)
+    elif not path.exists():
+        texts = [c.report for root in cfg["data"]["train"] for c in read_cases(resolve(root))[0]
+                 if cases is None or c.stem in set(cases)]
         save_vocab(build_vocab(texts, cfg["vocab_size"]), path)
     return load_vocab(path)
 
 
-def train(cfg: dict, run: Path, device: str) -> dict:
+def training_data(cfg: dict, spec: PreprocessSpec, mask_size: int, tokenizer: Tokenizer,
+                  cache: Path, cases: list[str] | None) -> CaseTensors:
+    roots = [resolve(r) for r in cfg["data"]["train"]]
+    if "augment" in cfg["data"]:
+        if len(roots) != 1:
+            raise SystemExit("data.augment needs exactly one data.train folder")
+        return load_augmented(roots[0], cases, AugmentConfig.from_dict(cfg["data"]["augment"]),
+                              spec, mask_size, tokenizer, cache)
+    if cases is not None:
+        raise SystemExit("--cases needs data.augment (one CT folder)")
+    return load_cached(roots, spec, mask_size, tokenizer, cache)
+
+
+def pretrain(model: Locus, data: CaseTensors, *, cfg: dict, mcfg: ModelConfig, run: Path,
+             device: str) -> dict:
+    """Phase 1 (CLIP contrastive) and phase 2 (SAM with simulated prompts); a phase with 0
+    epochs is skipped. Returns their records under "clip" and "sam"."""
+    phases = cfg["phases"]
+    head = ClipHead(embed_dim=mcfg.embed_dim).to(device)
+    pg = model.prompt_generator
+    clip = run_phase(
+        name="phase1-clip", modules={"pg": pg, "head": head},
+        params=list(pg.image_encoder.parameters()) + list(pg.text_encoder.parameters())
+        + list(head.parameters()),
+        size=len(data), cfg=PhaseConfig.from_dict(phases["clip"]),
+        step=clip_step(model, head, data), checkpoint=run / "phase1-clip.pt", seed=cfg["seed"])
+    sam = run_phase(
+        name="phase2-sam", modules={"sam": model.sam}, params=list(model.sam.parameters()),
+        size=len(data), cfg=PhaseConfig.from_dict(phases["sam"]),
+        step=sam_step(model, data, grid=mcfg.grid, input_size=mcfg.input_size, seed=cfg["seed"]),
+        checkpoint=run / "phase2-sam.pt", seed=cfg["seed"] + 1)
+    return {"clip": clip, "sam": sam}
+
+
+def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> dict:
     started = time.time()
     run.mkdir(parents=True, exist_ok=True)
     if "synthetic" in cfg["data"]:
@@ -56,32 +103,24 @@ def train(cfg: dict, run: Path, device: str) -> dict:
     torch.manual_seed(cfg["seed"])
     mcfg = model_config(cfg["model"])
     spec = PreprocessSpec(input_size=mcfg.input_size, **cfg.get("preprocess", {}))
-    tokenizer = Tokenizer(vocabulary(cfg, run), max_length=mcfg.max_length)
-    data = load_cached([resolve(r) for r in cfg["data"]["train"]], spec, mcfg.mask_logits_size,
-                       tokenizer, run / "cache").to(device)
+    tokenizer = Tokenizer(vocabulary(cfg, run, cases), max_length=mcfg.max_length)
+    data = training_data(cfg, spec, mcfg.mask_logits_size, tokenizer, run / "cache",
+                         cases).to(device)
     prepared = time.time() - started
     model = build_locus(mcfg, vocab_size=len(tokenizer.vocab)).to(device)
+    if cfg.get("init"):
+        model.load_state_dict(load_trained(resolve(cfg["init"])).model.state_dict())
     phases = cfg["phases"]
-    head = ClipHead(embed_dim=mcfg.embed_dim).to(device)
     record = {"prepare_seconds": round(prepared, 1)}
-    record["clip"] = run_phase(
-        name="phase1-clip", modules={"pg": model.prompt_generator, "head": head},
-        params=list(model.prompt_generator.image_encoder.parameters())
-        + list(model.prompt_generator.text_encoder.parameters()) + list(head.parameters()),
-        size=len(data), cfg=PhaseConfig.from_dict(phases["clip"]),
-        step=clip_step(model, head, data), checkpoint=run / "phase1-clip.pt", seed=cfg["seed"])
-    record["sam"] = run_phase(
-        name="phase2-sam", modules={"sam": model.sam}, params=list(model.sam.parameters()),
-        size=len(data), cfg=PhaseConfig.from_dict(phases["sam"]),
-        step=sam_step(model, data, grid=mcfg.grid, input_size=mcfg.input_size, seed=cfg["seed"]),
-        checkpoint=run / "phase2-sam.pt", seed=cfg["seed"] + 1)
+    record |= pretrain(model, data, cfg=cfg, mcfg=mcfg, run=run, device=device)
     base_state = copy.deepcopy(model.state_dict())
     embeddings = cache_embeddings(model, data.images)
     for variant in ["full"] + list(cfg.get("ablations", [])):
         opts = VARIANTS[variant]
         vcfg = model_config(cfg["model"], use_qgaf=opts["use_qgaf"])
         vmodel = build_locus(vcfg, vocab_size=len(tokenizer.vocab)).to(device)
-        vmodel.load_state_dict(base_state, strict=False)  # fresh bridges; the no-QGAF model has none
+        # the bridges come from `init` when given, else fresh; the no-QGAF model has none
+        vmodel.load_state_dict(base_state, strict=False)
         params = freeze_for_phase3(vmodel)
         record[f"locus_{variant}"] = run_phase(
             name=f"phase3-{variant}", modules={"model": vmodel}, params=params, size=len(data),
@@ -106,12 +145,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", required=True)
     parser.add_argument("--out", required=True, help="run folder (checkpoints, vocab, cache)")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--cases", help="file of stems to train on, one a line (data.augment)")
     args = parser.parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda: no CUDA device is visible to torch")
     cfg = json.loads(resolve(args.config).read_text())
     run = resolve(args.out)
-    record = train(cfg, run, args.device)
+    cases = read_ids(resolve(args.cases)) if args.cases else None
+    record = train(cfg, run, args.device, cases)
     record["command"] = "python3 -m locus.train " + " ".join(argv or sys.argv[1:])
     record["config"] = cfg
     (run / "training.json").write_text(json.dumps(record, indent=2))

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..data.dataset import read_cases, read_image, read_mask
+from ..data.augment import AugmentConfig, augmented_set, make_slice
+from ..data.dataset import Case, read_cases, read_image, read_mask
 from ..data.preprocess import PreprocessSpec, mask_to_frame, preprocess
 from ..data.report import parse_report
 from ..data.tokenizer import Tokenizer
@@ -55,21 +56,63 @@ def region_labels(reports: list[str]) -> torch.Tensor:
     return torch.tensor([list(parse_report(r).labels) for r in reports], dtype=torch.float32)
 
 
-def load_folder(root: Path, spec: PreprocessSpec, mask_size: int,
-                tokenizer: Tokenizer) -> CaseTensors:
+def to_tensors(pixels: list[np.ndarray], masks: list[np.ndarray], reports: list[str],
+               stems: list[str], spec: PreprocessSpec, mask_size: int,
+               tokenizer: Tokenizer) -> CaseTensors:
+    """Native images [H, W] and masks [H, W] -> model-frame tensors (see CaseTensors)."""
+    images, targets = [], []
+    for image, truth in zip(pixels, masks):
+        pre = preprocess(image, spec)
+        images.append(pre.tensor[0])
+        targets.append(mask_to_frame(truth, pre.resized, spec.input_size, mask_size)[None])
+    ids, mask = encode_reports(reports, tokenizer)
+    return CaseTensors(torch.from_numpy(np.stack(images)), torch.from_numpy(np.stack(targets)),
+                       ids, mask, region_labels(reports), stems, reports)
+
+
+def select_cases(root: Path, stems: list[str] | None) -> list[Case]:
+    """The readable cases of a folder, restricted to `stems` (all when None); unknown stems raise."""
     cases, problems = read_cases(root)
     for problem in problems:
         print(f"skipping {problem.path}: {problem.reason}")
-    images, targets = [], []
-    for case in cases:
-        pre = preprocess(read_image(case.image), spec)
-        images.append(pre.tensor[0])
-        targets.append(mask_to_frame(read_mask(case.mask), pre.resized, spec.input_size,
-                                     mask_size)[None])
-    reports = [c.report for c in cases]
-    ids, mask = encode_reports(reports, tokenizer)
-    return CaseTensors(torch.from_numpy(np.stack(images)), torch.from_numpy(np.stack(targets)),
-                       ids, mask, region_labels(reports), [c.stem for c in cases], reports)
+    if stems is None:
+        return cases
+    by_stem = {c.stem: c for c in cases}
+    missing = [s for s in stems if s not in by_stem]
+    if missing:
+        raise ValueError(f"{root}: no readable case for {', '.join(missing)}")
+    return [by_stem[s] for s in stems]
+
+
+def load_folder(root: Path, spec: PreprocessSpec, mask_size: int,
+                tokenizer: Tokenizer) -> CaseTensors:
+    cases = select_cases(root, None)
+    return to_tensors([read_image(c.image) for c in cases], [read_mask(c.mask) for c in cases],
+                      [c.report for c in cases], [c.stem for c in cases], spec, mask_size,
+                      tokenizer)
+
+
+def load_augmented(root: Path, stems: list[str] | None, augment: AugmentConfig,
+                   spec: PreprocessSpec, mask_size: int, tokenizer: Tokenizer,
+                   cache_dir: Path) -> CaseTensors:
+    """The chosen 8-bit slices of `root` plus `augment.copies` report-preserving copies of each
+    (`data/augment.py`), cached by content key like `load_cached`."""
+    cases = select_cases(root, stems)
+    key = hashlib.sha1(json.dumps([str(Path(root).resolve()), [c.stem for c in cases],
+                                   repr(augment), spec.to_manifest(), mask_size,
+                                   tokenizer.vocab, tokenizer.max_length]).encode()).hexdigest()
+    path = cache_dir / f"augmented-{key[:16]}.pt"
+    if path.exists():
+        return CaseTensors(**torch.load(path))
+    originals = [make_slice(read_image(c.image), read_mask(c.mask), c.report) for c in cases]
+    items = augmented_set(originals, augment)
+    stems_out = [c.stem for c in cases] + [f"{c.stem}-aug{i // len(cases) + 1}"
+                                           for i, c in enumerate(cases * augment.copies)]
+    part = to_tensors([s.image for s in items], [s.mask for s in items],
+                      [s.report for s in items], stems_out, spec, mask_size, tokenizer)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    torch.save(dict(vars(part)), path)
+    return part
 
 
 def load_cached(roots: list[Path], spec: PreprocessSpec, mask_size: int, tokenizer: Tokenizer,

@@ -4,18 +4,7 @@ import type { BundleSummary, LoadProgress } from '../../worker/api';
 import { shippedChoice, useBundle } from '../hooks/bundle';
 import { useBundleState } from '../state/bundle';
 import { errorMessage } from '../worker-client';
-
-interface Score {
-  dice: number;
-  miou: number;
-  cases: number;
-}
-
-interface BundleMetrics {
-  all_prompts?: Score;
-  table5_prompts?: Record<string, Score>;
-  location?: { cases: number; dice_true_report: number; dice_other_regions_report: number };
-}
+import { bundleScores, type BundleScores } from '../bundle-metrics';
 
 function progressValue(progress: LoadProgress | null): { value: number | undefined; label: string } {
   if (progress === null) return { value: undefined, label: 'Reading the manifest…' };
@@ -41,13 +30,13 @@ function LoadingBar() {
   );
 }
 
-function ScoreTable({ metrics }: { metrics: BundleMetrics }) {
-  const rows = metrics.table5_prompts ?? (metrics.all_prompts ? { all: metrics.all_prompts } : {});
-  const entries = Object.entries(rows);
-  if (entries.length === 0) return null;
+const withStd = (value: number, std: number | null) => (std === null ? value.toFixed(3) : `${value.toFixed(3)} ± ${std.toFixed(3)}`);
+
+function ScoreTable({ scores }: { scores: BundleScores }) {
+  if (scores.rows.length === 0) return null;
   return (
     <table className="compact">
-      <caption>Bundle test scores ({entries[0]?.[1].cases} cases)</caption>
+      <caption title={scores.protocol ?? undefined}>{scores.caption}</caption>
       <thead>
         <tr>
           <th scope="col">Prompts</th>
@@ -56,11 +45,11 @@ function ScoreTable({ metrics }: { metrics: BundleMetrics }) {
         </tr>
       </thead>
       <tbody>
-        {entries.map(([name, score]) => (
-          <tr key={name}>
-            <th scope="row">{name}</th>
-            <td>{score.dice.toFixed(3)}</td>
-            <td>{score.miou.toFixed(3)}</td>
+        {scores.rows.map((row) => (
+          <tr key={row.prompts}>
+            <th scope="row">{row.prompts}</th>
+            <td>{withStd(row.dice, row.diceStd)}</td>
+            <td>{withStd(row.iou, row.iouStd)}</td>
           </tr>
         ))}
       </tbody>
@@ -70,8 +59,8 @@ function ScoreTable({ metrics }: { metrics: BundleMetrics }) {
 
 function BundleFacts({ summary }: { summary: BundleSummary }) {
   const { manifest } = summary;
-  const metrics = manifest.metrics as BundleMetrics;
-  const location = metrics.location;
+  const scores = bundleScores(manifest.metrics);
+  const location = scores.location;
   return (
     <>
       <p className="bundle-title">{manifest.title}</p>
@@ -85,11 +74,12 @@ function BundleFacts({ summary }: { summary: BundleSummary }) {
         <dt>Warm-up</dt>
         <dd title="Every graph run once on a blank frame when the bundle opened">{Math.round(summary.warmupMs)} ms</dd>
       </dl>
-      <ScoreTable metrics={metrics} />
+      <ScoreTable scores={scores} />
       {location && (
         <p className="hint">
-          Location awareness: Dice {location.dice_true_report.toFixed(3)} with the true report,{' '}
-          {location.dice_other_regions_report.toFixed(3)} with the wrong regions.
+          Location awareness: Dice{' '}
+          {location.trueReport !== null && <>{location.trueReport.toFixed(3)} with the true report, </>}
+          {location.otherRegions.toFixed(3)} with a report naming the wrong regions.
         </p>
       )}
     </>
