@@ -30,7 +30,15 @@ function LoadingBar() {
   );
 }
 
-const withStd = (value: number, std: number | null) => (std === null ? value.toFixed(3) : `${value.toFixed(3)} ± ${std.toFixed(3)}`);
+/** The mean, and the spread over folds on its own muted line (the left column is narrow). */
+function withStd(value: number, std: number | null) {
+  return (
+    <>
+      {value.toFixed(3)}
+      {std !== null && <small className="std">± {std.toFixed(3)}</small>}
+    </>
+  );
+}
 
 function ScoreTable({ scores }: { scores: BundleScores }) {
   if (scores.rows.length === 0) return null;
