@@ -5,6 +5,7 @@ single step does to which parameters, and that a phase resumes from its checkpoi
 """
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -12,6 +13,7 @@ import torch
 
 from locus.data.tokenizer import Tokenizer, build_vocab
 from locus.model.build import build_locus, model_config
+from locus.train.__main__ import carry_over_times
 from locus.train.loop import PhaseConfig, cosine_with_warmup, run_phase
 from locus.train.phases import (
     ClipHead, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step,
@@ -186,3 +188,13 @@ def test_cosine_with_warmup():
     assert factor(2) == pytest.approx(1.0)
     assert factor(6) == pytest.approx(0.5)
     assert factor(10) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_rerunning_a_finished_run_adds_to_its_time_record(tmp_path):
+    first = {"seconds": 540.0, "prepare_seconds": 20.0, "sam": {"seconds": 280.0}}
+    assert carry_over_times(first, tmp_path / "training.json") == first
+    (tmp_path / "training.json").write_text(json.dumps(first))
+    resumed = carry_over_times({"seconds": 6.3, "prepare_seconds": 0.1, "sam": {"seconds": 280.0}},
+                               tmp_path / "training.json")
+    assert resumed["seconds"] == 546.3 and resumed["prepare_seconds"] == 20.1
+    assert resumed["sam"] == {"seconds": 280.0} and resumed["invocations"] == 2

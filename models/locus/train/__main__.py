@@ -140,6 +140,23 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
     return record
 
 
+def carry_over_times(record: dict, previous: Path) -> dict:
+    """Adds the wall-clock seconds of earlier completed invocations of the same run.
+
+    Phases resume from their checkpoints and keep their own seconds, but `seconds` and
+    `prepare_seconds` are this invocation's; re-running a finished run must not replace the
+    real command time with the few seconds a no-op resume takes.
+    """
+    if not previous.exists():
+        return record
+    old = json.loads(previous.read_text())
+    merged = dict(record)
+    for key in ("seconds", "prepare_seconds"):
+        merged[key] = round(old.get(key, 0.0) + record.get(key, 0.0), 1)
+    merged["invocations"] = old.get("invocations", 1) + 1
+    return merged
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python3 -m locus.train", description=__doc__)
     parser.add_argument("--config", required=True)
@@ -155,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     record = train(cfg, run, args.device, cases)
     record["command"] = "python3 -m locus.train " + " ".join(argv or sys.argv[1:])
     record["config"] = cfg
+    record = carry_over_times(record, run / "training.json")
     (run / "training.json").write_text(json.dumps(record, indent=2))
     print(json.dumps({k: v for k, v in record.items() if k != "config"}, indent=2))
 
