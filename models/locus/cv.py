@@ -63,7 +63,8 @@ def run_fold(cfg_path: Path, data: Path, fold_dir: Path, test: list[str]) -> dic
         py, "-m", "locus.export", "--run", str(fold_dir), "--config", str(cfg_path), "--out",
         str(fold_dir / "bundle"), "--metrics", str(fold_dir / "metrics.json"),
         "--fixtures-from", str(resolve(FIXTURES))])
-    cases = [c for c in read_cases(data)[0] if c.stem in set(test)]
+    held_out = set(test)
+    cases = [c for c in read_cases(data)[0] if c.stem in held_out]
     write_reports_csv(fold_dir / "wrong-reports.csv", wrong_reports(cases))
     locus_eval = ["npx", "--no-install", "locus", "eval", "--bundle", str(fold_dir / "bundle"),
                   "--data", str(data)]

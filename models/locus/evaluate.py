@@ -103,7 +103,8 @@ def evaluate_run(run: Path, data: Path, variants: list[str],
         missing = [s for s in stems if s not in known]
         if missing:
             raise SystemExit(f"{data}: no readable case for {', '.join(missing)}")
-        cases = [c for c in cases if c.stem in set(stems)]
+        wanted = set(stems)
+        cases = [c for c in cases if c.stem in wanted]
     started = time.time()
     out = {"data": str(data), "cases": len(cases), "skipped": [vars(p) for p in problems]}
     table2 = {}

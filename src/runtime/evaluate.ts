@@ -79,7 +79,8 @@ export function binaryMask(mask: DecodedImage): Uint8Array {
   return out;
 }
 
-async function decodeNamed(input: ImageInput, name: string): Promise<DecodedImage> {
+/** decodeInput, its error prefixed with `name` (a file name, or what the input is). */
+export async function decodeNamed(input: ImageInput, name: string): Promise<DecodedImage> {
   try {
     return await decodeInput(input);
   } catch (error) {

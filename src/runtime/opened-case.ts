@@ -4,7 +4,7 @@
  * A new image drops the ground truth; a mask whose size differs from the image is refused.
  */
 import { dice, iou, toGrayImage, type DecodedImage, type GrayImage } from '../pipeline/index';
-import { binaryMask, decodeInput, type ImageInput } from './evaluate';
+import { binaryMask, decodeNamed, type ImageInput } from './evaluate';
 
 /** Dice and IoU of a mask against the ground truth `truthId` (counts up with every mask set). */
 export interface MaskMetrics {
@@ -21,10 +21,6 @@ export interface TruthMask {
   truthId: number;
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export class OpenedCase {
   private image: DecodedImage | null = null;
   private truth: TruthMask | null = null;
@@ -32,12 +28,7 @@ export class OpenedCase {
 
   /** Decodes and keeps a new image (dropping the ground truth); returns its gray samples. */
   async open(input: ImageInput): Promise<GrayImage> {
-    let decoded: DecodedImage;
-    try {
-      decoded = await decodeInput(input);
-    } catch (error) {
-      throw new Error(`cannot read the image: ${reason(error)}`, { cause: error });
-    }
+    const decoded = await decodeNamed(input, 'cannot read the image');
     const gray = toGrayImage(decoded);
     this.image = decoded;
     this.truth = null;
@@ -62,12 +53,7 @@ export class OpenedCase {
       return null;
     }
     const image = this.current();
-    let decoded: DecodedImage;
-    try {
-      decoded = await decodeInput(input);
-    } catch (error) {
-      throw new Error(`cannot read the ground truth mask: ${reason(error)}`, { cause: error });
-    }
+    const decoded = await decodeNamed(input, 'cannot read the ground truth mask');
     if (decoded.width !== image.width || decoded.height !== image.height) {
       throw new Error(
         `the ground truth mask is ${decoded.width}x${decoded.height} but the image is ${image.width}x${image.height}`,

@@ -110,7 +110,7 @@ class LocusWorker implements LocusWorkerApi {
 
   async setGroundTruth(mask: ImageInput | null): Promise<TruthMask | null> {
     const truth = await this.opened.setTruth(mask);
-    return truth === null ? null : Comlink.transfer(truth, [truth.mask.buffer as ArrayBuffer]);
+    return truth === null ? null : Comlink.transfer(truth, wholeBuffers([truth.mask]));
   }
 
   analyze(image: ImageInput, report: string, settings?: PromptSettings) {

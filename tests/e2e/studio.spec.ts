@@ -9,24 +9,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { decodeImage } from '../../src/pipeline/index';
+import type { Sample } from '../../src/ui/hooks/samples';
 
 const SAMPLES = path.resolve(import.meta.dirname, '../../public/samples');
 const blocked: string[] = [];
 const consoleLines: string[] = [];
 let page: Page;
 
-interface SampleEntry {
-  id: string;
-  title: string;
-  image: string;
-  mask: string;
-  report: string;
-  width: number;
-  height: number;
-  bits: number;
-}
-const samples = JSON.parse(readFileSync(path.join(SAMPLES, 'index.json'), 'utf8')) as SampleEntry[];
-const sample = (id: string): SampleEntry => samples.find((s) => s.id === id)!;
+const samples = JSON.parse(readFileSync(path.join(SAMPLES, 'index.json'), 'utf8')) as Sample[];
+const sample = (id: string): Sample => samples.find((s) => s.id === id)!;
 
 async function openStudio(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });

@@ -55,8 +55,9 @@ def vocabulary(cfg: dict, run: Path, cases: list[str] | None = None) -> list[str
     if not path.exists() and cfg.get("init"):
         save_vocab(list(load_trained(resolve(cfg["init"])).tokenizer.vocab), path)
     elif not path.exists():
+        wanted = None if cases is None else set(cases)
         texts = [c.report for root in cfg["data"]["train"] for c in read_cases(resolve(root))[0]
-                 if cases is None or c.stem in set(cases)]
+                 if wanted is None or c.stem in wanted]
         save_vocab(build_vocab(texts, cfg["vocab_size"]), path)
     return load_vocab(path)
 

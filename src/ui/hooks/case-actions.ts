@@ -12,8 +12,8 @@ import { fetchSampleFile, type Sample } from './samples';
 
 const ANALYZE = ['analyze'];
 
-function fail(prefix: string) {
-  return (error: unknown) => useCase.getState().setError(`${prefix}${errorMessage(error)}`);
+function fail(prefix: string, error: unknown): void {
+  useCase.getState().setError(`${prefix}${errorMessage(error)}`);
 }
 
 async function openImage(file: File): Promise<void> {
@@ -38,19 +38,19 @@ async function segment(): Promise<void> {
 export function useOpenImage() {
   return useMutation({
     mutationFn: openImage,
-    onError: (error, file) => fail(`${file.name}: `)(error),
+    onError: (error, file) => fail(`${file.name}: `, error),
   });
 }
 
 export function useOpenTruth() {
   return useMutation({
     mutationFn: openTruth,
-    onError: (error, file) => fail(file === null ? '' : `${file.name}: `)(error),
+    onError: (error, file) => fail(file === null ? '' : `${file.name}: `, error),
   });
 }
 
 export function useSegment() {
-  return useMutation({ mutationKey: ANALYZE, mutationFn: segment, onError: fail('Segmentation failed: ') });
+  return useMutation({ mutationKey: ANALYZE, mutationFn: segment, onError: (error) => fail('Segmentation failed: ', error) });
 }
 
 /** Loads a sample's image, report and ground truth, then segments it. */
@@ -64,7 +64,7 @@ export function useLoadSample() {
       await openTruth(mask);
       await segment();
     },
-    onError: (error, sample) => fail(`Sample "${sample.title}": `)(error),
+    onError: (error, sample) => fail(`Sample "${sample.title}": `, error),
   });
 }
 

@@ -8,6 +8,7 @@ import { useCase } from '../state/case';
 import { useView } from '../state/view';
 import { renderOverlayPng } from '../viewer/export';
 import type { ViewerLayers } from '../viewer/types';
+import { autoWindowLevel } from '../viewer/window-level';
 import { errorMessage, locusWorker } from '../worker-client';
 
 export function ExportPanel({ displayed, metrics, layers }: { displayed: Displayed; metrics: MaskMetrics | null; layers: ViewerLayers }) {
@@ -24,7 +25,7 @@ export function ExportPanel({ displayed, metrics, layers }: { displayed: Display
   const overlay = useMutation({
     mutationFn: async () => {
       const { overlays, windowLevel } = useView.getState();
-      const level = windowLevel ?? { level: (image?.maxValue ?? 255) / 2, width: image?.maxValue ?? 255 };
+      const level = windowLevel ?? autoWindowLevel(image!);
       download(await renderOverlayPng(layers, overlays, level), `${name}-overlay.png`);
     },
   });

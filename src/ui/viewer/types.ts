@@ -5,17 +5,10 @@
  * on the image through `geometry`.
  */
 import type { ChosenPoint, CoarseMap, PromptPoint } from '../../worker/api';
-import type { Geometry, ImagePoint } from '../../pipeline/index';
+import type { Geometry, GrayImage, ImagePoint } from '../../pipeline/index';
 
-/** The decoded image as the worker returns it, for display (window/level works on `data`). */
-export interface DisplayImage {
-  width: number;
-  height: number;
-  /** One gray sample per pixel, row-major; Uint16Array for 16-bit sources. */
-  data: Uint8Array | Uint16Array;
-  /** The largest value a sample can take (255 or 65535, or 4095 for 12-bit content). */
-  maxValue: number;
-}
+/** The decoded image as the worker returns it (`openImage`), for display; window/level works on `data`. */
+export type DisplayImage = GrayImage;
 
 /** Window/level in the image's own sample units: shown range is [level - width/2, level + width/2]. */
 export interface WindowLevel {
