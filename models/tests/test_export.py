@@ -45,10 +45,10 @@ TRAINING = {"data": [], "command": "pytest", "seconds": 0.0, "device": "cpu",
             "phases": {}}
 
 
-@pytest.fixture(scope="module")
-def trained() -> Trained:
+@pytest.fixture(scope="module", params=["tiny", "v2-tiny"])
+def trained(request) -> Trained:
     torch.manual_seed(0)
-    cfg = model_config("tiny")
+    cfg = model_config(request.param)
     tokenizer = Tokenizer(build_vocab(REPORTS, 60), max_length=cfg.max_length)
     model = build_locus(cfg, vocab_size=len(tokenizer.vocab)).eval()
     return Trained(model, cfg, tokenizer, PreprocessSpec(input_size=64), {})

@@ -16,7 +16,7 @@ from locus.model.build import build_locus, model_config
 from locus.train.__main__ import carry_over_times
 from locus.train.loop import PhaseConfig, cosine_with_warmup, run_phase
 from locus.train.phases import (
-    ClipHead, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step,
+    ClipHead, LocusOptions, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step,
 )
 from locus.train.tensors import CaseTensors, encode_reports, region_labels
 
@@ -130,8 +130,8 @@ def test_phase3_freezes_encoders(data, tokenizer, tmp_path, use_qgaf):
     before = snapshot(model)
     embeddings = cache_embeddings(model, data.images, batch=3)
     assert embeddings.embedding.shape == (4, CFG.decoder_dim, CFG.grid, CFG.grid)
-    step = locus_step(model, data, embeddings, k=3, theta=0.5, dropout=0.0, gpfc_weight=0.1,
-                      input_size=CFG.input_size, seed=0)
+    opts = LocusOptions(k=3, theta=0.5, dropout=0.0, gpfc_weight=0.1, input_size=CFG.input_size)
+    step = locus_step(model, data, embeddings, opts, tokenizer=tokenizer, seed=0)
     record = run_phase(name="p3", modules={"model": model}, params=params, size=len(data),
                        cfg=CONFIG, step=step, checkpoint=tmp_path / "p3.pt", seed=2)
     losses = record["final_losses"]

@@ -41,6 +41,7 @@ class AugmentConfig:
 
     copies: int = 8  # augmented copies per slice; the original is kept as well
     seed: int = 0
+    flip_copy: bool = False  # also one plain left-right mirrored copy of every original
     flip_p: float = 0.5
     rotate_deg: float = 12.0  # uniform in [-r, r]
     scale: tuple[float, float] = (0.85, 1.15)
@@ -162,9 +163,12 @@ def augment(item: Slice, cfg: AugmentConfig, rng: np.random.Generator) -> Slice:
 
 
 def augmented_set(items: list[Slice], cfg: AugmentConfig) -> list[Slice]:
-    """The originals followed by ``cfg.copies`` augmented copies of each (deterministic)."""
+    """The originals, their mirrored copies (``cfg.flip_copy``), then ``cfg.copies`` augmented
+    copies of each original (deterministic)."""
     rng = np.random.default_rng(cfg.seed)
     out = list(items)
+    if cfg.flip_copy:
+        out.extend(flip(item, rng) for item in items)
     for _ in range(cfg.copies):
         out.extend(augment(item, cfg, rng) for item in items)
     return out

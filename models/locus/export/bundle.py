@@ -78,7 +78,7 @@ def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
         },
         "regions": list(C.REGIONS),
         "prompts": {"k": C.TOPK_DEFAULT, "theta": C.THETA_DEFAULT, "k_max": C.TOPK_MAX,
-                    "max_points": C.MAX_POINTS, "coarse_grid": [cfg.grid, cfg.grid]},
+                    "max_points": C.MAX_POINTS, "coarse_grid": [cfg.coarse_grid, cfg.coarse_grid]},
         "sam": {"input_size": cfg.input_size,
                 "point_frame": "(x, y) continuous pixel coordinates of the padded input frame; "
                                "(0, 0) is the top-left corner of the top-left pixel",

@@ -35,9 +35,10 @@ class GraphSpec:
 
 def graph_specs(cfg: ModelConfig) -> dict[str, GraphSpec]:
     s, g, d, m, length = cfg.input_size, cfg.grid, cfg.decoder_dim, cfg.mask_logits_size, cfg.max_length
+    gc = cfg.coarse_grid
     image = TensorSpec("image", "float32", (1, 1, s, s), "preprocessed image (manifest preprocess)")
-    coarse = TensorSpec("coarse_logits", "float32", (1, 1, g, g),
-                        "coarse mask M = <F_t[EOS], F_v> logits on the token grid")
+    coarse = TensorSpec("coarse_logits", "float32", (1, 1, gc, gc),
+                        "coarse mask M = <F_t[EOS], F_v> logits on the CLIP token grid")
     text = TensorSpec("text_prompt", "float32", (1, d), "FFN(F_t[EOS]), one decoder token")
     emb = TensorSpec("image_embedding", "float32", (1, d, g, g), "SAM image embedding")
     hr0 = TensorSpec("high_res_0", "float32", (1, d // 8, 4 * g, 4 * g), "stride-2 features")

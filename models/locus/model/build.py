@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from ..constants import NUM_STAGES
 from .clip_image import ClipImageEncoder
+from .clip_image_mnv2 import COARSE_STRIDE, MobileNetImageEncoder
 from .clip_text import ClipTextEncoder
 from .coarse_mask import CoarseMask
 from .gpfc import GPFC
 from .locus import Locus, LocusSam, PromptGenerator
 from .mask_decoder import MaskDecoder
 from .prompt_encoder import PromptEncoder
-from .qgaf import QGAF
+from .qgaf import QGAF, MapQGAF
 from .sam_image_encoder import SamImageEncoder
+from .sam_image_encoder_mnv2 import MobileNetSamEncoder
 from .text_prompt import TextPrompt
 from .transformer import TwoWayTransformer
 
@@ -41,11 +43,25 @@ class ModelConfig:
     decoder_depth: int
     decoder_mlp: int
     use_qgaf: bool = True
+    #: "transformer" (v1: conv stem + transformer stages, trained from scratch) or
+    #: "mobilenet_v2" (v2: ImageNet MobileNetV2 stages; the stem/image/sam widths are unused).
+    backbone: str = "transformer"
+    neck_width: int = 0  # v2: width of the CLIP neck over stages 3-4
+    qgaf_pool: int = 0  # v2: QGAF self-attention on maps pooled to at most this side
 
     @property
     def grid(self) -> int:
-        """Side of the token grid of both image encoders (and of the coarse mask)."""
+        """Side of the SAM embedding grid (stride 8); in v1 also the CLIP token grid."""
+        if self.backbone == "mobilenet_v2":
+            return self.input_size // 8
         return self.input_size // 2 ** len(self.stem_widths)
+
+    @property
+    def coarse_grid(self) -> int:
+        """Side of the coarse mask: the CLIP token grid (v2: stride 16)."""
+        if self.backbone == "mobilenet_v2":
+            return self.input_size // COARSE_STRIDE
+        return self.grid
 
     @property
     def mask_logits_size(self) -> int:
@@ -66,6 +82,21 @@ MODEL_CONFIGS: dict[str, ModelConfig] = {
         text_width=32, text_heads=2, blocks_per_stage=1, embed_dim=32, qgaf_width=32,
         qgaf_queries=10, qgaf_heads=2, gpfc_hidden=32, sam_width=32, sam_heads=2, sam_depth=1,
         decoder_dim=32, decoder_heads=2, decoder_depth=1, decoder_mlp=64),
+    # ImageNet MobileNetV2 for both image encoders; 256 px in, 128 x 128 mask logits,
+    # 16 x 16 coarse grid
+    "v2": ModelConfig(
+        input_size=256, max_length=40, stem_widths=(), image_width=0, image_heads=0,
+        text_width=128, text_heads=4, blocks_per_stage=1, embed_dim=128, qgaf_width=64,
+        qgaf_queries=10, qgaf_heads=4, gpfc_hidden=64, sam_width=0, sam_heads=0, sam_depth=0,
+        decoder_dim=128, decoder_heads=8, decoder_depth=2, decoder_mlp=512,
+        backbone="mobilenet_v2", neck_width=128, qgaf_pool=16),
+    # v2's structure at toy sizes, for tests
+    "v2-tiny": ModelConfig(
+        input_size=64, max_length=40, stem_widths=(), image_width=0, image_heads=0,
+        text_width=32, text_heads=2, blocks_per_stage=1, embed_dim=32, qgaf_width=32,
+        qgaf_queries=4, qgaf_heads=2, gpfc_hidden=32, sam_width=0, sam_heads=0, sam_depth=0,
+        decoder_dim=32, decoder_heads=2, decoder_depth=1, decoder_mlp=64,
+        backbone="mobilenet_v2", neck_width=32, qgaf_pool=8),
 }
 
 
@@ -75,7 +106,27 @@ def model_config(name: str, **overrides) -> ModelConfig:
     return dataclasses.replace(MODEL_CONFIGS[name], **overrides)
 
 
+def _build_mnv2_prompt_generator(cfg: ModelConfig, *, vocab_size: int) -> PromptGenerator:
+    image = MobileNetImageEncoder(input_size=cfg.input_size, neck_width=cfg.neck_width,
+                                  embed_dim=cfg.embed_dim)
+    text = ClipTextEncoder(vocab_size=vocab_size, max_length=cfg.max_length, width=cfg.text_width,
+                           heads=cfg.text_heads, blocks_per_stage=cfg.blocks_per_stage,
+                           stages=NUM_STAGES, embed_dim=cfg.embed_dim)
+    widths = MobileNetImageEncoder.stage_channels
+    bridges = [MapQGAF(image_width=w, text_width=cfg.text_width, fused_width=cfg.qgaf_width,
+                       queries=cfg.qgaf_queries, heads=cfg.qgaf_heads, pool=cfg.qgaf_pool)
+               for w in widths] if cfg.use_qgaf else None
+    heads = [GPFC(image_width=w, text_width=cfg.text_width, hidden=cfg.gpfc_hidden)
+             for w in widths]
+    return PromptGenerator(image_encoder=image, text_encoder=text, bridges=bridges, heads=heads,
+                           coarse=CoarseMask(),
+                           text_prompt=TextPrompt(embed_dim=cfg.embed_dim,
+                                                  decoder_dim=cfg.decoder_dim))
+
+
 def build_prompt_generator(cfg: ModelConfig, *, vocab_size: int) -> PromptGenerator:
+    if cfg.backbone == "mobilenet_v2":
+        return _build_mnv2_prompt_generator(cfg, vocab_size=vocab_size)
     image = ClipImageEncoder(input_size=cfg.input_size, stem_widths=cfg.stem_widths,
                              width=cfg.image_width, heads=cfg.image_heads,
                              blocks_per_stage=cfg.blocks_per_stage, stages=NUM_STAGES,
@@ -95,9 +146,12 @@ def build_prompt_generator(cfg: ModelConfig, *, vocab_size: int) -> PromptGenera
 
 
 def build_sam(cfg: ModelConfig) -> LocusSam:
-    encoder = SamImageEncoder(input_size=cfg.input_size, stem_widths=cfg.stem_widths,
-                              width=cfg.sam_width, heads=cfg.sam_heads, depth=cfg.sam_depth,
-                              out_dim=cfg.decoder_dim)
+    if cfg.backbone == "mobilenet_v2":
+        encoder = MobileNetSamEncoder(input_size=cfg.input_size, out_dim=cfg.decoder_dim)
+    else:
+        encoder = SamImageEncoder(input_size=cfg.input_size, stem_widths=cfg.stem_widths,
+                                  width=cfg.sam_width, heads=cfg.sam_heads, depth=cfg.sam_depth,
+                                  out_dim=cfg.decoder_dim)
     transformer = TwoWayTransformer(dim=cfg.decoder_dim, heads=cfg.decoder_heads,
                                     depth=cfg.decoder_depth, mlp_dim=cfg.decoder_mlp)
     return LocusSam(image_encoder=encoder,

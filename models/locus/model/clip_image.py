@@ -39,6 +39,15 @@ class ClipImageEncoder(nn.Module):
             tokens = block(tokens)
         return tokens
 
+    @staticmethod
+    def tokens(tokens: torch.Tensor) -> torch.Tensor:
+        """Stage outputs are already tokens [B, N, C]."""
+        return tokens
+
+    def project_stages(self, stages: list[torch.Tensor]) -> torch.Tensor:
+        """The last stage's tokens -> per-token CLIP embeddings [B, N, D]."""
+        return self.project(stages[-1])
+
     def project(self, tokens: torch.Tensor) -> torch.Tensor:
         """tokens [B, N, C] -> per-token CLIP embeddings [B, N, D]."""
         return self.proj(self.norm(tokens))

@@ -7,13 +7,15 @@ import torch
 from torch import nn
 
 from .clip_image import ClipImageEncoder
+from .clip_image_mnv2 import MobileNetImageEncoder
 from .clip_text import ClipTextEncoder, causal_padding_bias, eos_index, gather_tokens
 from .coarse_mask import CoarseMask
 from .gpfc import GPFC
 from .mask_decoder import DecoderOutputs, MaskDecoder
 from .prompt_encoder import PromptEncoder
-from .qgaf import QGAF
+from .qgaf import QGAF, MapQGAF
 from .sam_image_encoder import ImageEmbedding, SamImageEncoder
+from .sam_image_encoder_mnv2 import MobileNetSamEncoder
 from .text_prompt import TextPrompt
 
 
@@ -29,8 +31,8 @@ class PromptOutputs:
 class PromptGenerator(nn.Module):
     """Frozen CLIP encoders bridged after each stage by QGAF (None = the no-QGAF ablation)."""
 
-    def __init__(self, *, image_encoder: ClipImageEncoder, text_encoder: ClipTextEncoder,
-                 bridges: list[QGAF] | None, heads: list[GPFC], coarse: CoarseMask,
+    def __init__(self, *, image_encoder: ClipImageEncoder | MobileNetImageEncoder,
+                 text_encoder: ClipTextEncoder, bridges: list[QGAF | MapQGAF] | None, heads: list[GPFC], coarse: CoarseMask,
                  text_prompt: TextPrompt) -> None:
         super().__init__()
         self.image_encoder = image_encoder
@@ -50,15 +52,17 @@ class PromptGenerator(nn.Module):
         t = self.text_encoder.embed(input_ids)
         bias = causal_padding_bias(attention_mask)
         eos = eos_index(attention_mask)
-        stage_logits = []
+        stage_logits, stages = [], []
         for i, head in enumerate(self.heads):
             v = self.image_encoder.stage(i, v)
             t = self.text_encoder.stage(i, t, bias)
             if self.bridges is not None:
                 v, t = self.bridges[i](v, t, attention_mask)
-            stage_logits.append(head(v, gather_tokens(t, eos)))
+            stages.append(v)
+            stage_logits.append(head(self.image_encoder.tokens(v), gather_tokens(t, eos)))
         text_embed = self.text_encoder.project_eos(t, attention_mask)
-        coarse = self.coarse(self.image_encoder.project(v), text_embed, self.image_encoder.grid)
+        coarse = self.coarse(self.image_encoder.project_stages(stages), text_embed,
+                             self.image_encoder.grid)
         return PromptOutputs(coarse_logits=coarse, text_prompt=self.text_prompt(text_embed),
                              gpfc_logits=torch.stack(stage_logits, dim=1))
 
@@ -66,7 +70,8 @@ class PromptGenerator(nn.Module):
 class LocusSam(nn.Module):
     """SAM2-style segmenter: image encoder (frozen in phase 3), prompt encoder, mask decoder."""
 
-    def __init__(self, *, image_encoder: SamImageEncoder, prompt_encoder: PromptEncoder,
+    def __init__(self, *, image_encoder: SamImageEncoder | MobileNetSamEncoder,
+                 prompt_encoder: PromptEncoder,
                  decoder: MaskDecoder) -> None:
         super().__init__()
         self.image_encoder = image_encoder

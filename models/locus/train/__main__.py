@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import csv
 import json
 import subprocess
 import sys
@@ -26,12 +27,16 @@ from ..data.augment import AugmentConfig
 from ..data.dataset import read_cases
 from ..data.folds import read_ids
 from ..data.preprocess import PreprocessSpec
+from ..data.synth_report import count_words
 from ..data.tokenizer import Tokenizer, build_vocab, load_vocab, save_vocab
 from ..model.build import ModelConfig, build_locus, model_config
 from ..model.locus import Locus
 from ..paths import MODELS_DIR, resolve
 from .loop import PhaseConfig, run_phase
-from .phases import ClipHead, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step
+from ..pretrained.port import init_backbones
+from .phase_lit import LitHead, lit_parameters, lit_step, locked_features
+from .phases import (ClipHead, LocusOptions, cache_embeddings, clip_step, freeze_for_phase3,
+                     locus_step, sam_step)
 from .tensors import CaseTensors, load_augmented, load_cached
 
 VARIANTS = {"full": {"use_qgaf": True, "gpfc_weight": 0.1},
@@ -58,8 +63,19 @@ def vocabulary(cfg: dict, run: Path, cases: list[str] | None = None) -> list[str
         wanted = None if cases is None else set(cases)
         texts = [c.report for root in cfg["data"]["train"] for c in read_cases(resolve(root))[0]
                  if wanted is None or c.stem in wanted]
+        texts += extra_vocab_texts(cfg.get("vocab_texts", []))
         save_vocab(build_vocab(texts, cfg["vocab_size"]), path)
     return load_vocab(path)
+
+
+def extra_vocab_texts(tables: list[str]) -> list[str]:
+    """Report strings of other tables (CSV with a Description column) and every lesion count
+    the reports' rule can write (words to nine, digits after), so no count is [UNK]."""
+    texts = [f"{count_words(n)} infected areas" for n in range(0, 100)]
+    for table in tables:
+        with open(resolve(table), newline="", encoding="utf-8") as fh:
+            texts += [row["Description"] for row in csv.DictReader(fh) if row.get("Description")]
+    return texts
 
 
 def training_data(cfg: dict, spec: PreprocessSpec, mask_size: int, tokenizer: Tokenizer,
@@ -75,29 +91,67 @@ def training_data(cfg: dict, spec: PreprocessSpec, mask_size: int, tokenizer: To
     return load_cached(roots, spec, mask_size, tokenizer, cache)
 
 
-def pretrain(model: Locus, data: CaseTensors, *, cfg: dict, mcfg: ModelConfig, run: Path,
-             device: str) -> dict:
-    """Phase 1 (CLIP contrastive) and phase 2 (SAM with simulated prompts); a phase with 0
-    epochs is skipped. Returns their records under "clip" and "sam"."""
-    phases = cfg["phases"]
-    head = ClipHead(embed_dim=mcfg.embed_dim).to(device)
+def _options(cfg: dict) -> dict:
+    """`training_options` (model v2 additions), with their defaults."""
+    return {"backbone_lr_scale": 0.5, "dense_weight": 1.0, "swap_p": 0.0,
+            "confidence_weight": 0.0, "prompt_free": False} | cfg.get("training_options", {})
+
+
+def clip_phase(model: Locus, data: CaseTensors, *, cfg: dict, mcfg: ModelConfig, run: Path,
+               device: str, tokenizer: Tokenizer) -> dict:
+    """Phase 1: v1 trains both towers contrastively; v2 locks the ImageNet backbone (LiT)."""
+    pcfg = PhaseConfig.from_dict(cfg["phases"]["clip"])
     pg = model.prompt_generator
-    clip = run_phase(
-        name="phase1-clip", modules={"pg": pg, "head": head},
-        params=list(pg.image_encoder.parameters()) + list(pg.text_encoder.parameters())
-        + list(head.parameters()),
-        size=len(data), cfg=PhaseConfig.from_dict(phases["clip"]),
-        step=clip_step(model, head, data), checkpoint=run / "phase1-clip.pt", seed=cfg["seed"])
+    if mcfg.backbone != "mobilenet_v2":
+        head = ClipHead(embed_dim=mcfg.embed_dim).to(device)
+        return run_phase(
+            name="phase1-clip", modules={"pg": pg, "head": head},
+            params=list(pg.image_encoder.parameters()) + list(pg.text_encoder.parameters())
+            + list(head.parameters()),
+            size=len(data), cfg=pcfg, step=clip_step(model, head, data),
+            checkpoint=run / "phase1-clip.pt", seed=cfg["seed"])
+    head = LitHead(embed_dim=mcfg.embed_dim).to(device)
+    opts = _options(cfg)
+    feats = locked_features(model, data.images) if pcfg.epochs else []
+    return run_phase(
+        name="phase1-clip", modules={"pg": pg, "head": head}, params=lit_parameters(model, head),
+        size=len(data), cfg=pcfg,
+        step=lit_step(model, head, data, feats, dense_weight=opts["dense_weight"],
+                      swap_p=opts["swap_p"], tokenizer=tokenizer, seed=cfg["seed"]),
+        checkpoint=run / "phase1-clip.pt", seed=cfg["seed"])
+
+
+def sam_parameters(model: Locus, backbone_lr_scale: float, lr: float) -> list:
+    """All SAM parameters; a pretrained backbone learns at `backbone_lr_scale` x lr."""
+    encoder = model.sam.image_encoder
+    if not hasattr(encoder, "backbone_modules"):
+        return list(model.sam.parameters())
+    backbone = [p for m in encoder.backbone_modules() for p in m.parameters()]
+    ids = {id(p) for p in backbone}
+    rest = [p for p in model.sam.parameters() if id(p) not in ids]
+    return [{"params": backbone, "lr": lr * backbone_lr_scale}, {"params": rest, "lr": lr}]
+
+
+def pretrain(model: Locus, data: CaseTensors, *, cfg: dict, mcfg: ModelConfig, run: Path,
+             device: str, tokenizer: Tokenizer) -> dict:
+    """Phase 1 (CLIP) and phase 2 (SAM with simulated prompts); a phase with 0 epochs is
+    skipped. Returns their records under "clip" and "sam"."""
+    phases = cfg["phases"]
+    opts = _options(cfg)
+    clip = clip_phase(model, data, cfg=cfg, mcfg=mcfg, run=run, device=device, tokenizer=tokenizer)
+    sam_cfg = PhaseConfig.from_dict(phases["sam"])
     sam = run_phase(
-        name="phase2-sam", modules={"sam": model.sam}, params=list(model.sam.parameters()),
-        size=len(data), cfg=PhaseConfig.from_dict(phases["sam"]),
-        step=sam_step(model, data, grid=mcfg.grid, input_size=mcfg.input_size, seed=cfg["seed"]),
+        name="phase2-sam", modules={"sam": model.sam},
+        params=sam_parameters(model, opts["backbone_lr_scale"], sam_cfg.lr),
+        size=len(data), cfg=sam_cfg,
+        step=sam_step(model, data, grid=mcfg.coarse_grid, input_size=mcfg.input_size,
+                      seed=cfg["seed"], prompt_free=opts["prompt_free"]),
         checkpoint=run / "phase2-sam.pt", seed=cfg["seed"] + 1)
     return {"clip": clip, "sam": sam}
 
 
 def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> dict:
-    started = time.time()
+    started, cpu_started = time.time(), time.process_time()
     run.mkdir(parents=True, exist_ok=True)
     if "synthetic" in cfg["data"]:
         generate_synthetic(cfg["data"]["synthetic"])
@@ -111,24 +165,33 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
     model = build_locus(mcfg, vocab_size=len(tokenizer.vocab)).to(device)
     if cfg.get("init"):
         model.load_state_dict(load_trained(resolve(cfg["init"])).model.state_dict())
+    elif mcfg.backbone == "mobilenet_v2":
+        init_backbones([model.prompt_generator.image_encoder.backbone,
+                        model.sam.image_encoder.backbone])
     phases = cfg["phases"]
+    opts = _options(cfg)
     record = {"prepare_seconds": round(prepared, 1)}
-    record |= pretrain(model, data, cfg=cfg, mcfg=mcfg, run=run, device=device)
+    record |= pretrain(model, data, cfg=cfg, mcfg=mcfg, run=run, device=device,
+                       tokenizer=tokenizer)
     base_state = copy.deepcopy(model.state_dict())
-    embeddings = cache_embeddings(model, data.images)
+    # v1 caches the frozen SAM encoder's outputs; v2's (2 MB a case) are recomputed per batch
+    embeddings = cache_embeddings(model, data.images) if mcfg.backbone != "mobilenet_v2" else None
     for variant in ["full"] + list(cfg.get("ablations", [])):
-        opts = VARIANTS[variant]
-        vcfg = model_config(cfg["model"], use_qgaf=opts["use_qgaf"])
+        vopts = VARIANTS[variant]
+        vcfg = model_config(cfg["model"], use_qgaf=vopts["use_qgaf"])
         vmodel = build_locus(vcfg, vocab_size=len(tokenizer.vocab)).to(device)
         # the bridges come from `init` when given, else fresh; the no-QGAF model has none
         vmodel.load_state_dict(base_state, strict=False)
         params = freeze_for_phase3(vmodel)
+        options = LocusOptions(k=cfg["prompts"]["k"], theta=cfg["prompts"]["theta"],
+                               dropout=cfg["prompts"]["dropout"],
+                               gpfc_weight=vopts["gpfc_weight"], input_size=mcfg.input_size,
+                               swap_p=opts["swap_p"],
+                               confidence_weight=opts["confidence_weight"])
         record[f"locus_{variant}"] = run_phase(
             name=f"phase3-{variant}", modules={"model": vmodel}, params=params, size=len(data),
             cfg=PhaseConfig.from_dict(phases["locus"]),
-            step=locus_step(vmodel, data, embeddings, k=cfg["prompts"]["k"],
-                            theta=cfg["prompts"]["theta"], dropout=cfg["prompts"]["dropout"],
-                            gpfc_weight=opts["gpfc_weight"], input_size=mcfg.input_size,
+            step=locus_step(vmodel, data, embeddings, options, tokenizer=tokenizer,
                             seed=cfg["seed"] + 2),
             checkpoint=run / f"phase3-{variant}.pt", seed=cfg["seed"] + 2)
         trainable = sum(p.numel() for p in params)
@@ -138,6 +201,7 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
         save_trained(run / f"{variant}.pt",
                      Trained(vmodel.cpu().eval(), vcfg, tokenizer, spec, training))
     record["seconds"] = round(time.time() - started, 1)
+    record["cpu_seconds"] = round(time.process_time() - cpu_started, 1)
     return record
 
 
@@ -152,7 +216,7 @@ def carry_over_times(record: dict, previous: Path) -> dict:
         return record
     old = json.loads(previous.read_text())
     merged = dict(record)
-    for key in ("seconds", "prepare_seconds"):
+    for key in ("seconds", "prepare_seconds", "cpu_seconds"):
         merged[key] = round(old.get(key, 0.0) + record.get(key, 0.0), 1)
     merged["invocations"] = old.get("invocations", 1) + 1
     return merged

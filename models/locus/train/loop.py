@@ -63,12 +63,16 @@ def cosine_with_warmup(total: int, warmup: int) -> Callable[[int], float]:
 StepFn = Callable[[torch.Tensor, int], dict]  # (batch indices, global step) -> losses (floats + "loss" tensor)
 
 
-def run_phase(*, name: str, modules: dict[str, nn.Module], params: list[nn.Parameter],
-              size: int, cfg: PhaseConfig, step: StepFn, checkpoint: Path, seed: int) -> dict:
-    """Train `params` for cfg.epochs over `size` samples; resumes from `checkpoint` if present.
+def run_phase(*, name: str, modules: dict[str, nn.Module], params: list, size: int,
+              cfg: PhaseConfig, step: StepFn, checkpoint: Path, seed: int) -> dict:
+    """Train `params` (parameters, or AdamW parameter groups with their own "lr") for
+    cfg.epochs over `size` samples; resumes from `checkpoint` if present.
 
-    Returns the phase record: steps, seconds, last epoch's mean losses.
+    Returns the phase record: steps, wall-clock and process CPU seconds, first and last epoch's
+    mean losses.
     """
+    flat = [p for g in params for p in g["params"]] if params and isinstance(params[0], dict) \
+        else params
     steps_per_epoch = math.ceil(size / cfg.batch)
     if cfg.max_steps:
         steps_per_epoch = min(steps_per_epoch, cfg.max_steps)
@@ -76,7 +80,7 @@ def run_phase(*, name: str, modules: dict[str, nn.Module], params: list[nn.Param
     optim = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim, cosine_with_warmup(total, max(1, int(total * cfg.warmup_fraction))))
-    state = {"epoch": 0, "seconds": 0.0, "history": []}
+    state = {"epoch": 0, "seconds": 0.0, "cpu_seconds": 0.0, "history": []}
     if checkpoint.exists():
         saved = torch.load(checkpoint, map_location="cpu")
         for key, module in modules.items():
@@ -89,7 +93,7 @@ def run_phase(*, name: str, modules: dict[str, nn.Module], params: list[nn.Param
     for _ in range(state["epoch"]):
         torch.randperm(size, generator=gen)  # keep the shuffles of a resumed run identical
     for epoch in range(state["epoch"], cfg.epochs):
-        started = time.time()
+        started, cpu_started = time.time(), time.process_time()
         order = torch.randperm(size, generator=gen)
         bar = ProgressBar(f"{name} {epoch + 1}/{cfg.epochs}", steps_per_epoch)
         sums: dict[str, float] = {}
@@ -98,7 +102,7 @@ def run_phase(*, name: str, modules: dict[str, nn.Module], params: list[nn.Param
             losses = step(order[i * cfg.batch:(i + 1) * cfg.batch], epoch * steps_per_epoch + i)
             optim.zero_grad()
             losses["loss"].backward()
-            norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+            norm = torch.nn.utils.clip_grad_norm_(flat, 1.0)
             if torch.isfinite(norm):
                 optim.step()
             else:  # an overflowed step is skipped (and counted), never applied
@@ -110,10 +114,12 @@ def run_phase(*, name: str, modules: dict[str, nn.Module], params: list[nn.Param
         means = {k: v / steps_per_epoch for k, v in sums.items()}
         means["skipped_steps"] = skipped
         state = {"epoch": epoch + 1, "seconds": state["seconds"] + time.time() - started,
+                 "cpu_seconds": state.get("cpu_seconds", 0.0) + time.process_time() - cpu_started,
                  "history": state["history"] + [means]}
         torch.save({"modules": {k: m.state_dict() for k, m in modules.items()},
                     "optim": optim.state_dict(), "sched": sched.state_dict(), "state": state},
                    checkpoint)
     return {"epochs": cfg.epochs, "steps": total, "seconds": round(state["seconds"], 1),
+            "cpu_seconds": round(state.get("cpu_seconds", 0.0), 1),
             "final_losses": state["history"][-1] if state["history"] else {},
             "first_losses": state["history"][0] if state["history"] else {}}

@@ -74,3 +74,23 @@ def clip_loss(image_embed: torch.Tensor, text_embed: torch.Tensor, same: torch.T
     loss_i = -(targets * F.log_softmax(logits, dim=1)).sum(1).mean()
     loss_t = -(targets * F.log_softmax(logits.t(), dim=1)).sum(1).mean()  # `same` is symmetric
     return 0.5 * (loss_i + loss_t)
+
+
+def point_confidence_loss(coarse_logits: torch.Tensor, target: torch.Tensor, *, theta: float,
+                          margin: float = 0.5) -> torch.Tensor:
+    """Our addition: a hinge that lifts the most confident lesion cell above theta.
+
+    coarse_logits [B, 1, g, g], target [B, 1, m, m]. For every case with at least one cell that
+    is half lesion or more, the highest coarse logit among those cells should exceed
+    logit(theta) + margin; so the Top-k step finds points where the paper expects them (the
+    segmentation losses alone leave the coarse mask under-confident). Cases without such a cell
+    add nothing. 0 when no case qualifies.
+    """
+    pooled = F.adaptive_avg_pool2d(target, coarse_logits.shape[-2:])
+    lesion = (pooled >= 0.5).flatten(1)
+    qualifies = lesion.any(dim=1)
+    if not bool(qualifies.any()):
+        return coarse_logits.sum() * 0.0
+    best = coarse_logits.flatten(1).masked_fill(~lesion, -1.0e4).max(dim=1).values
+    goal = math.log(theta / (1.0 - theta)) + margin
+    return F.relu(goal - best)[qualifies].mean()

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -16,8 +17,11 @@ from torch.nn import functional as F
 
 from ..model.locus import Locus
 from ..model.sam_image_encoder import ImageEmbedding
-from .losses import IOU_WEIGHT, clip_loss, locus_loss, mask_iou, seg_loss
-from .prompts import model_prompts, simulate_prompts, to_device
+from ..data.tokenizer import Tokenizer
+from .losses import (IOU_WEIGHT, clip_loss, locus_loss, mask_iou, point_confidence_loss,
+                     seg_loss)
+from .prompts import model_prompts, no_prompts, simulate_prompts, to_device
+from .report_swap import swap_reports
 from .tensors import CaseTensors
 
 
@@ -49,7 +53,10 @@ def clip_step(model: Locus, head: ClipHead, data: CaseTensors):
     return step
 
 
-def sam_step(model: Locus, data: CaseTensors, *, grid: int, input_size: int, seed: int):
+def sam_step(model: Locus, data: CaseTensors, *, grid: int, input_size: int, seed: int,
+             prompt_free: bool = False):
+    """Phase 2 step; `grid` is the coarse grid the simulated coarse masks are made on.
+    `prompt_free` switches every prompt off (the image-only reference model)."""
     rng = np.random.default_rng(seed)
     sam = model.sam
 
@@ -57,6 +64,8 @@ def sam_step(model: Locus, data: CaseTensors, *, grid: int, input_size: int, see
         target = data.targets[idx]
         prompts = to_device(simulate_prompts(target, grid=grid, input_size=input_size, rng=rng),
                             target.device)
+        if prompt_free:
+            prompts = no_prompts(prompts)
         out = sam.decode(sam.encode(data.images[idx]), coords=prompts.coords,
                          labels=prompts.labels, coarse_logits=prompts.coarse_logits,
                          has_mask=prompts.has_mask,
@@ -76,26 +85,58 @@ def cache_embeddings(model: Locus, images: torch.Tensor, batch: int = 64) -> Ima
                             ("embedding", "high_res_0", "high_res_1")))
 
 
-def locus_step(model: Locus, data: CaseTensors, embeddings: ImageEmbedding, *, k: int,
-               theta: float, dropout: float, gpfc_weight: float, input_size: int, seed: int):
+@dataclass(frozen=True)
+class LocusOptions:
+    """Phase-3 settings: Top-k, prompt dropout, GPFC weight (eq. 4), and our additions: report
+    swapping (`report_swap.py`) and the point-confidence hinge (`losses.point_confidence_loss`)."""
+
+    k: int
+    theta: float
+    dropout: float
+    gpfc_weight: float
+    input_size: int
+    swap_p: float = 0.0
+    confidence_weight: float = 0.0
+
+
+def _embedding(model: Locus, data: CaseTensors, embeddings: ImageEmbedding | None,
+               idx: torch.Tensor) -> ImageEmbedding:
+    """The frozen SAM encoder's output for a batch: cached, or computed now without gradients."""
+    if embeddings is not None:
+        return ImageEmbedding(embeddings.embedding[idx], embeddings.high_res_0[idx],
+                              embeddings.high_res_1[idx])
+    with torch.no_grad():
+        return model.sam.encode(data.images[idx])
+
+
+def locus_step(model: Locus, data: CaseTensors, embeddings: ImageEmbedding | None,
+               opts: LocusOptions, *, tokenizer: Tokenizer, seed: int):
     rng = np.random.default_rng(seed)
 
     def step(idx: torch.Tensor, _: int) -> dict:
-        out = model.prompt_generator(data.images[idx], data.input_ids[idx],
-                                     data.attention_mask[idx])
-        prompts = model_prompts(out.coarse_logits, k=k, theta=theta, input_size=input_size,
-                                dropout=dropout, rng=rng)
-        image = ImageEmbedding(embeddings.embedding[idx], embeddings.high_res_0[idx],
-                               embeddings.high_res_1[idx])
-        dec = model.sam.decode(image, coords=prompts.coords, labels=prompts.labels,
-                               coarse_logits=prompts.coarse_logits, has_mask=prompts.has_mask,
-                               text=out.text_prompt, has_text=prompts.has_text)
+        batch = swap_reports(input_ids=data.input_ids[idx], attention_mask=data.attention_mask[idx],
+                             regions=data.regions[idx], targets=data.targets[idx],
+                             zones=None if data.zones is None else data.zones[idx],
+                             p=opts.swap_p, tokenizer=tokenizer, rng=rng)
+        out = model.prompt_generator(data.images[idx], batch.input_ids, batch.attention_mask)
+        prompts = model_prompts(out.coarse_logits, k=opts.k, theta=opts.theta,
+                                input_size=opts.input_size, dropout=opts.dropout, rng=rng)
+        dec = model.sam.decode(_embedding(model, data, embeddings, idx), coords=prompts.coords,
+                               labels=prompts.labels, coarse_logits=prompts.coarse_logits,
+                               has_mask=prompts.has_mask, text=out.text_prompt,
+                               has_text=prompts.has_text)
         loss = locus_loss(coarse_logits=out.coarse_logits, mask_logits=dec.mask_logits,
                           iou_pred=dec.iou, gpfc_logits=out.gpfc_logits,
-                          target=data.targets[idx], regions=data.regions[idx],
-                          gpfc_weight=gpfc_weight)
-        return {"loss": loss.total, "coarse": loss.coarse.detach(), "final": loss.final.detach(),
-                "gpfc": loss.gpfc.detach()}
+                          target=batch.targets, regions=batch.regions,
+                          gpfc_weight=opts.gpfc_weight)
+        total = loss.total
+        record = {"coarse": loss.coarse.detach(), "final": loss.final.detach(),
+                  "gpfc": loss.gpfc.detach()}
+        if opts.confidence_weight > 0:
+            conf = point_confidence_loss(out.coarse_logits, batch.targets, theta=opts.theta)
+            total = total + opts.confidence_weight * conf
+            record["confidence"] = conf.detach()
+        return {"loss": total, **record}
     return step
 
 

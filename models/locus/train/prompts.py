@@ -55,6 +55,13 @@ def simulate_prompts(targets: torch.Tensor, *, grid: int, input_size: int,
                           torch.zeros(batch))
 
 
+def no_prompts(prompts: DecoderPrompts) -> DecoderPrompts:
+    """The same batch with every prompt switched off (labels -1, both flags 0)."""
+    return DecoderPrompts(prompts.coords, torch.full_like(prompts.labels, -1.0),
+                          prompts.coarse_logits, torch.zeros_like(prompts.has_mask),
+                          torch.zeros_like(prompts.has_text))
+
+
 def to_device(prompts: DecoderPrompts, device: torch.device) -> DecoderPrompts:
     return DecoderPrompts(*(getattr(prompts, f).to(device) for f in
                             ("coords", "labels", "coarse_logits", "has_mask", "has_text")))

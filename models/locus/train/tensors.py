@@ -9,17 +9,24 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..data.augment import AugmentConfig, augmented_set, make_slice
+from ..data.augment import AugmentConfig, augmented_set, body_frame, make_slice
 from ..data.dataset import Case, read_cases, read_image, read_mask
 from ..data.preprocess import PreprocessSpec, mask_to_frame, preprocess
 from ..data.report import parse_report
+from ..data.synth_report import zone_index_map
 from ..data.tokenizer import Tokenizer
+
+
+#: Zone-map value of mask pixels outside the image (padding) or of slices with no body found.
+NO_ZONE = 255
 
 
 @dataclass
 class CaseTensors:
     """images [N, 1, S, S]; targets [N, 1, m, m]; input_ids/attention_mask [N, L];
-    regions [N, 6] (labels parsed from the report); stems and source folders for reporting."""
+    regions [N, 6] (labels parsed from the report); stems and source folders for reporting;
+    zones [N, m, m] uint8: the region index (REGIONS order) of every mask pixel by the report rule
+    (`data/augment.py`), NO_ZONE in the padding; None where the data have no body masks."""
 
     images: torch.Tensor
     targets: torch.Tensor
@@ -28,6 +35,7 @@ class CaseTensors:
     regions: torch.Tensor
     stems: list[str]
     reports: list[str]
+    zones: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return self.images.shape[0]
@@ -35,13 +43,15 @@ class CaseTensors:
     def to(self, device: str) -> "CaseTensors":
         return CaseTensors(self.images.to(device), self.targets.to(device),
                            self.input_ids.to(device), self.attention_mask.to(device),
-                           self.regions.to(device), self.stems, self.reports)
+                           self.regions.to(device), self.stems, self.reports,
+                           None if self.zones is None else self.zones.to(device))
 
     def subset(self, index: torch.Tensor) -> "CaseTensors":
         idx = index.tolist()
         return CaseTensors(self.images[index], self.targets[index], self.input_ids[index],
                            self.attention_mask[index], self.regions[index],
-                           [self.stems[i] for i in idx], [self.reports[i] for i in idx])
+                           [self.stems[i] for i in idx], [self.reports[i] for i in idx],
+                           None if self.zones is None else self.zones[index])
 
 
 def encode_reports(reports: list[str], tokenizer: Tokenizer) -> tuple[torch.Tensor, torch.Tensor]:
@@ -56,18 +66,36 @@ def region_labels(reports: list[str]) -> torch.Tensor:
     return torch.tensor([list(parse_report(r).labels) for r in reports], dtype=torch.float32)
 
 
+def zone_map(body: np.ndarray, resized: tuple[int, int], input_size: int,
+             mask_size: int) -> np.ndarray:
+    """Region index of every pixel of the mask grid [m, m] over the padded frame, by the zone rule
+    on the slice's body mask [H, W] (native); NO_ZONE where the frame is padding."""
+    (h, w), (rh, rw) = body.shape, resized
+    cell = input_size / mask_size  # frame pixels per mask pixel
+    zones = zone_index_map(body_frame(body), (mask_size, mask_size),
+                           scale_yx=(cell * h / rh, cell * w / rw)).astype(np.uint8)
+    centres = (np.arange(mask_size) + 0.5) * cell
+    zones[centres >= rh, :] = NO_ZONE
+    zones[:, centres >= rw] = NO_ZONE
+    return zones
+
+
 def to_tensors(pixels: list[np.ndarray], masks: list[np.ndarray], reports: list[str],
                stems: list[str], spec: PreprocessSpec, mask_size: int,
-               tokenizer: Tokenizer) -> CaseTensors:
-    """Native images [H, W] and masks [H, W] -> model-frame tensors (see CaseTensors)."""
-    images, targets = [], []
-    for image, truth in zip(pixels, masks):
+               tokenizer: Tokenizer, bodies: list[np.ndarray] | None = None) -> CaseTensors:
+    """Native images [H, W] and masks [H, W] (and body masks, for zone maps) -> model-frame
+    tensors (see CaseTensors)."""
+    images, targets, zones = [], [], []
+    for i, (image, truth) in enumerate(zip(pixels, masks)):
         pre = preprocess(image, spec)
         images.append(pre.tensor[0])
         targets.append(mask_to_frame(truth, pre.resized, spec.input_size, mask_size)[None])
+        if bodies is not None:
+            zones.append(zone_map(bodies[i], pre.resized, spec.input_size, mask_size))
     ids, mask = encode_reports(reports, tokenizer)
     return CaseTensors(torch.from_numpy(np.stack(images)), torch.from_numpy(np.stack(targets)),
-                       ids, mask, region_labels(reports), stems, reports)
+                       ids, mask, region_labels(reports), stems, reports,
+                       torch.from_numpy(np.stack(zones)) if bodies is not None else None)
 
 
 def select_cases(root: Path, stems: list[str] | None) -> list[Case]:
@@ -100,16 +128,26 @@ def load_augmented(root: Path, stems: list[str] | None, augment: AugmentConfig,
     cases = select_cases(root, stems)
     key = hashlib.sha1(json.dumps([str(Path(root).resolve()), [c.stem for c in cases],
                                    repr(augment), spec.to_manifest(), mask_size,
-                                   tokenizer.vocab, tokenizer.max_length]).encode()).hexdigest()
+                                   tokenizer.vocab, tokenizer.max_length, "zones"]).encode()).hexdigest()
     path = cache_dir / f"augmented-{key[:16]}.pt"
     if path.exists():
         return CaseTensors(**torch.load(path))
-    originals = [make_slice(read_image(c.image), read_mask(c.mask), c.report) for c in cases]
+    originals, kept = [], []
+    for c in cases:
+        try:
+            originals.append(make_slice(read_image(c.image), read_mask(c.mask), c.report))
+            kept.append(c)
+        except ValueError as err:  # a slice with no body cannot be zoned or retold
+            if stems is not None:
+                raise ValueError(f"{c.image}: {err}") from err
+            print(f"skipping {c.image}: {err}")
     items = augmented_set(originals, augment)
-    stems_out = [c.stem for c in cases] + [f"{c.stem}-aug{i // len(cases) + 1}"
-                                           for i, c in enumerate(cases * augment.copies)]
+    stems_out = [c.stem for c in kept]
+    stems_out += [f"{c.stem}-flip" for c in kept] if augment.flip_copy else []
+    stems_out += [f"{c.stem}-aug{i // len(kept) + 1}" for i, c in enumerate(kept * augment.copies)]
     part = to_tensors([s.image for s in items], [s.mask for s in items],
-                      [s.report for s in items], stems_out, spec, mask_size, tokenizer)
+                      [s.report for s in items], stems_out, spec, mask_size, tokenizer,
+                      [s.body for s in items])
     cache_dir.mkdir(parents=True, exist_ok=True)
     torch.save(dict(vars(part)), path)
     return part
