@@ -23,7 +23,7 @@ from .checkpoint import load_trained
 from .data.dataset import Case, read_cases, read_image, read_mask
 from .data.folds import read_ids
 from .data.report import parse_report
-from .data.synth_report import report_from_zones
+from .data.zones import report_from_zones
 from .infer import PromptSettings, Segmenter
 from .metrics import dice, iou
 from .paths import resolve

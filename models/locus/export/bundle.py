@@ -11,7 +11,10 @@ import numpy as np
 import onnx
 import torch
 
-from .. import constants as C
+from ..constants import (
+    FORMAT_VERSION, MASK_LOGIT_THRESHOLD, MAX_POINTS, REGIONS, SPECIAL_TOKENS, THETA_DEFAULT,
+    TOPK_DEFAULT, TOPK_MAX,
+)
 from ..checkpoint import Trained
 from .graphs import WRAPPERS, GraphSpec, graph_specs
 
@@ -63,7 +66,7 @@ def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
              training: dict, metrics: dict, fixtures: dict | None) -> dict:
     cfg = trained.config
     return {
-        "format_version": C.FORMAT_VERSION,
+        "format_version": FORMAT_VERSION,
         "bundle_id": info["bundle_id"], "title": info["title"],
         "description": info["description"], "modality": info["modality"],
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -73,17 +76,17 @@ def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
             "kind": "wordpiece", "vocab_file": vocab_path.name, "vocab_sha256": sha256(vocab_path),
             "vocab_size": len(trained.tokenizer.vocab), "lowercase": True,
             "max_length": trained.tokenizer.max_length,
-            "special_tokens": dict(zip(("pad", "unk", "cls", "sep"), C.SPECIAL_TOKENS)),
+            "special_tokens": dict(zip(("pad", "unk", "cls", "sep"), SPECIAL_TOKENS)),
             "max_chars_per_word": 100,
         },
-        "regions": list(C.REGIONS),
-        "prompts": {"k": C.TOPK_DEFAULT, "theta": C.THETA_DEFAULT, "k_max": C.TOPK_MAX,
-                    "max_points": C.MAX_POINTS, "coarse_grid": [cfg.grid, cfg.grid]},
+        "regions": list(REGIONS),
+        "prompts": {"k": TOPK_DEFAULT, "theta": THETA_DEFAULT, "k_max": TOPK_MAX,
+                    "max_points": MAX_POINTS, "coarse_grid": [cfg.grid, cfg.grid]},
         "sam": {"input_size": cfg.input_size,
                 "point_frame": "(x, y) continuous pixel coordinates of the padded input frame; "
                                "(0, 0) is the top-left corner of the top-left pixel",
                 "mask_logits_size": [cfg.mask_logits_size, cfg.mask_logits_size],
-                "mask_threshold": C.MASK_LOGIT_THRESHOLD},
+                "mask_threshold": MASK_LOGIT_THRESHOLD},
         "training": training,
         "metrics": metrics,
         "graphs": graphs,

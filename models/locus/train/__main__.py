@@ -43,7 +43,7 @@ def generate_synthetic(spec: dict) -> None:
     root = resolve(spec["root"])
     for split in ("train", "val", "test"):
         if spec.get(split) and not (root / split / "reports.csv").exists():
-            subprocess.run([sys.executable, "-m", "locus.data.synth", "--out", str(root / split),
+            subprocess.run([sys.executable, "-m", "locus.synth", "--out", str(root / split),
                             "--split", split, "--n", str(spec[split]), "--seed", str(spec["seed"])],
                            check=True, cwd=MODELS_DIR)
 

@@ -12,8 +12,8 @@ from locus.data.report import (
 )
 from locus.data.report_vectors import SYNTHETIC, build_vectors, dump_vectors, shared_csvs
 
-SHARED_DATA = Path(__file__).parents[2].parent / "shared" / "data"
-VECTORS = Path(__file__).parent / "vectors" / "report_labels.json"
+SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "report_labels.json"
 #: The shared strings the parser refuses, by (file, row): both in the QaTa-COV19 test set.
 KNOWN_UNREADABLE = {
     ("reports/qata-cov19-v2/test.csv", 1557): "'and' joins location words without a side",

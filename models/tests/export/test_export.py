@@ -29,7 +29,7 @@ from locus.export.graphs import graph_specs
 from locus.infer import PromptSettings
 from locus.model.build import build_locus, model_config
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SCHEMA = json.loads((REPO / "models" / "manifest.schema.json").read_text())
 REPORTS = ["Unilateral pulmonary infection, one infected area, upper right lung.",
            "Bilateral pulmonary infection, two infected areas, lower left and lower right lung."]
