@@ -48,13 +48,13 @@ def test_smoke_training_exports_a_verified_bundle(tmp_path: Path) -> None:
     run(sys.executable, "-m", "locus.evaluate", "--run", str(run_dir), "--data", str(data / "test"),
         "--out", str(run_dir / "metrics.json"))
     metrics = json.loads((run_dir / "metrics.json").read_text())
-    assert set(metrics["table5_prompts"]) == {"none", "coarse", "coarse+points", "all"}
-    assert metrics["all_prompts"]["cases"] == config["data"]["synthetic"]["test"]
+    assert set(metrics["prompts"]) == {"none", "coarse", "coarse+points", "all"}
+    assert metrics["summary"]["pytorch"]["n"] == config["data"]["synthetic"]["test"]
 
     run(sys.executable, "-m", "locus.export", "--run", str(run_dir), "--config", str(config_path),
         "--out", str(bundle), "--metrics", str(run_dir / "metrics.json"))
     manifest = json.loads((bundle / "manifest.json").read_text())
-    assert manifest["metrics"]["all_prompts"] == metrics["all_prompts"]
+    assert manifest["metrics"] == metrics
     assert manifest["training"]["trainable_parameters"] > 0
 
     verify(bundle)
@@ -76,7 +76,7 @@ def test_ct_smoke_run_on_real_slices(tmp_path: Path) -> None:
     assert all(record[p]["steps"] > 0 for p in ("clip", "sam", "locus_full"))
     run(sys.executable, "-m", "locus.evaluate", "--run", str(run_dir), "--data", str(SHARED_CT),
         "--out", str(run_dir / "metrics.json"))
-    assert json.loads((run_dir / "metrics.json").read_text())["all_prompts"]["cases"] == 50
+    assert json.loads((run_dir / "metrics.json").read_text())["summary"]["pytorch"]["n"] == 50
     run(sys.executable, "-m", "locus.export", "--run", str(run_dir), "--config", str(config_path),
         "--out", str(bundle), "--metrics", str(run_dir / "metrics.json"))
     manifest = json.loads((bundle / "manifest.json").read_text())

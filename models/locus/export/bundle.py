@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import inspect
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,8 @@ from ..constants import (
     TOPK_DEFAULT, TOPK_MAX,
 )
 from ..checkpoint import Trained
+from ..data.report import PARSER_VERSION
+from ..schema import check_manifest
 from .graphs import WRAPPERS, GraphSpec, graph_specs
 
 OPSET = 17
@@ -63,9 +66,11 @@ def graph_entry(spec: GraphSpec, path: Path) -> dict:
 
 
 def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
-             training: dict, metrics: dict, fixtures: dict | None) -> dict:
+             training: dict, metrics: dict | None, fixtures: dict | None) -> dict:
+    """manifest.json from the structures the bundle was exported with; `metrics` is the record of
+    `locus.evaluate` or `locus.cv_summary` (None: not measured). Checked against the schema."""
     cfg = trained.config
-    return {
+    doc = {
         "format_version": FORMAT_VERSION,
         "bundle_id": info["bundle_id"], "title": info["title"],
         "description": info["description"], "modality": info["modality"],
@@ -79,6 +84,7 @@ def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
             "special_tokens": dict(zip(("pad", "unk", "cls", "sep"), SPECIAL_TOKENS)),
             "max_chars_per_word": 100,
         },
+        "report_parser": PARSER_VERSION,
         "regions": list(REGIONS),
         "prompts": {"k": TOPK_DEFAULT, "theta": THETA_DEFAULT, "k_max": TOPK_MAX,
                     "max_points": MAX_POINTS, "coarse_grid": [cfg.grid, cfg.grid]},
@@ -92,6 +98,8 @@ def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
         "graphs": graphs,
         "fixtures": fixtures,
     }
+    check_manifest(json.loads(json.dumps(doc)))  # as written to manifest.json
+    return doc
 
 
 def export_graphs(trained: Trained, out: Path) -> dict:

@@ -22,6 +22,8 @@ from pathlib import Path
 import torch
 
 from ..checkpoint import Trained, load_trained, save_trained
+from ..config import load_config
+from ..constants import THETA_DEFAULT, TOPK_DEFAULT
 from ..data.augment import AugmentConfig
 from ..data.dataset import read_cases
 from ..data.folds import read_ids
@@ -126,8 +128,8 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
         record[f"locus_{variant}"] = run_phase(
             name=f"phase3-{variant}", modules={"model": vmodel}, params=params, size=len(data),
             cfg=PhaseConfig.from_dict(phases["locus"]),
-            step=locus_step(vmodel, data, embeddings, k=cfg["prompts"]["k"],
-                            theta=cfg["prompts"]["theta"], dropout=cfg["prompts"]["dropout"],
+            step=locus_step(vmodel, data, embeddings, k=TOPK_DEFAULT,
+                            theta=THETA_DEFAULT, dropout=cfg["prompts"]["dropout"],
                             gpfc_weight=opts["gpfc_weight"], input_size=mcfg.input_size,
                             seed=cfg["seed"] + 2),
             checkpoint=run / f"phase3-{variant}.pt", seed=cfg["seed"] + 2)
@@ -167,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda: no CUDA device is visible to torch")
-    cfg = json.loads(resolve(args.config).read_text())
+    cfg = load_config(resolve(args.config))
     run = resolve(args.out)
     cases = read_ids(resolve(args.cases)) if args.cases else None
     record = train(cfg, run, args.device, cases)
