@@ -1,4 +1,4 @@
-// Flat config. The layer rule below enforces the import directions of src/ (docs/style.md rule 1):
+// Flat config. The layer rule below enforces the import directions of src/ (shared/docs/style.md rule 1):
 // pipeline <- runtime <- worker <- ui (types only), cli beside worker; only runtime/ loads onnxruntime.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
@@ -26,7 +26,7 @@ const UI_LIBRARIES = ['react', 'react/*', 'react-dom', 'react-dom/*', 'zustand',
 function layerRule({ self, allowed, typeOnly = [], packages, files, extra = [] }) {
   const forbidden = LAYERS.filter((l) => l !== self && !allowed.includes(l) && !typeOnly.includes(l));
   const patterns = [
-    { regex: layerRegex(forbidden), message: `src/${self}/ must not import these layers (docs/style.md rule 1).` },
+    { regex: layerRegex(forbidden), message: `src/${self}/ must not import these layers (shared/docs/style.md rule 1).` },
     ...extra,
   ];
   if (typeOnly.length > 0) {
@@ -37,7 +37,7 @@ function layerRule({ self, allowed, typeOnly = [], packages, files, extra = [] }
     });
   }
   if (packages.length > 0) {
-    patterns.push({ group: packages, message: `src/${self}/ must not depend on this package (docs/style.md rule 1).` });
+    patterns.push({ group: packages, message: `src/${self}/ must not depend on this package (shared/docs/style.md rule 1).` });
   }
   return {
     files: files ?? [`src/${self}/**/*.{ts,tsx}`],
@@ -79,7 +79,7 @@ export default defineConfig(
     rules: {
       'no-restricted-globals': [
         'error',
-        ...DOM_GLOBALS.map((name) => ({ name, message: 'src/pipeline/ is pure: no DOM (docs/style.md rule 1).' })),
+        ...DOM_GLOBALS.map((name) => ({ name, message: 'src/pipeline/ is pure: no DOM (shared/docs/style.md rule 1).' })),
       ],
     },
   },

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Locus needs on a fresh Debian machine (run as root or with sudo available):
-# Debian's Python stack for the models, Chromium for browser tests, and the npm packages.
+# Debian's Python stack for the models (and its linter), Chromium for browser tests, and the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(python3-torch python3-onnx python3-numpy python3-scipy python3-pil python3-pytest chromium)
+packages=(python3-torch python3-onnx python3-numpy python3-scipy python3-pil python3-jsonschema
+  python3-pytest pyflakes3 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

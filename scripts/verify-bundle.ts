@@ -21,7 +21,8 @@ import {
   type HostTensor,
   type ReadBytes,
 } from '../src/runtime/fixtures';
-import { GRAPH_NAMES, validateManifest, type GraphName, type Manifest, type TensorDType } from '../src/runtime/manifest';
+import { GRAPH_NAMES, type GraphName, type Manifest, type TensorDType } from '../src/pipeline/index';
+import { validateManifest } from '../src/runtime/manifest';
 
 interface CliOptions {
   bundleDir: string;

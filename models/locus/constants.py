@@ -5,7 +5,8 @@ retypes them. Change a value here and re-export: the bundle is the contract.
 """
 from __future__ import annotations
 
-FORMAT_VERSION = 1
+#: manifest.json format: 2 since the typed `metrics` record and `report_parser`.
+FORMAT_VERSION = 2
 
 #: The six lung regions, in the fixed order used by labels, GPFC logits, zones.csv and the UI.
 #: Patient's sides: on images in radiological convention the patient's left is on the image's right.
@@ -20,7 +21,8 @@ REGIONS = (
 NUM_REGIONS = len(REGIONS)
 NUM_STAGES = 4
 
-#: Top-k prompt defaults (paper: theta 0.9, k 3).
+#: Top-k prompt defaults (paper: theta 0.9, k 3): their one definition. Training uses them, the
+#: manifest carries them, and the runtime takes its defaults from the manifest only.
 TOPK_DEFAULT = 3
 THETA_DEFAULT = 0.9
 TOPK_MAX = 8

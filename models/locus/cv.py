@@ -7,8 +7,9 @@ k-fold cross-validation of a CT config (`data.folds`: k and seed; `data.augment`
 4. `locus.export` to `foldI/bundle` (fixtures from synthetic images) and `npx locus eval` through
    the ONNX graphs: the four prompt sets on the held-out slices, and the wrong-report test with
    `--reports foldI/wrong-reports.csv` (the texts PyTorch used);
-5. `cv.json`: per fold, mean and standard deviation over folds, pooled over all held-out slices,
-   and the largest PyTorch-ONNX difference; `cv-metrics.json`: the same, compact, for a manifest.
+5. `cv.json`: every fold's figures, per slice too, and the metrics record over them (mean and
+   standard deviation over folds, pooled over all held-out slices, the largest PyTorch-ONNX
+   difference); `cv-metrics.json`: that record alone, for the bundle's manifest.
 Every step is skipped when its output exists, so re-running resumes.
 """
 from __future__ import annotations
@@ -21,7 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from .cv_summary import manifest_metrics, summarize_cv
+from .config import load_config
+from .cv_summary import summarize_cv
 from .data.dataset import read_cases
 from .data.folds import make_folds, read_ids, write_ids
 from .evaluate import wrong_reports
@@ -87,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", help="comma-separated fold numbers (default: all)")
     args = parser.parse_args(argv)
     cfg_path, out = resolve(args.config), resolve(args.out)
-    cfg = json.loads(cfg_path.read_text())
+    cfg = load_config(cfg_path)
     data = resolve(cfg["data"]["train"][0])
     stems = [c.stem for c in read_cases(data)[0]]
     folds = make_folds(stems, k=cfg["data"]["folds"]["k"], seed=cfg["data"]["folds"]["seed"])
@@ -101,14 +103,15 @@ def main(argv: list[str] | None = None) -> None:
         if not times_path.exists() or times["train"]:
             times_path.write_text(json.dumps(times, indent=1))
     done = [i for i in range(len(folds)) if (out / f"fold{i}" / "onnx-wrong-reports.json").exists()]
-    summary = summarize_cv(out, done, [read_ids(out / f"fold{i}" / "test.txt") for i in done])
-    summary["command"] = "python3 -m locus.cv " + " ".join(argv or sys.argv[1:])
-    summary["config"] = cfg
-    (out / "cv.json").write_text(json.dumps(summary, indent=1))
-    if done:
-        (out / "cv-metrics.json").write_text(json.dumps(manifest_metrics(summary), indent=1))
-    print(json.dumps({k: v for k, v in summary.items() if k not in ("config", "folds")}, indent=1))
-
+    if not done:
+        raise SystemExit(f"{out}: no fold has finished")
+    summary = summarize_cv(out, done, [read_ids(out / f"fold{i}" / "test.txt") for i in done],
+                           k=len(folds), seed=cfg["data"]["folds"]["seed"],
+                           command="python3 -m locus.cv " + " ".join(argv or sys.argv[1:]))
+    (out / "cv.json").write_text(json.dumps(summary | {"config": cfg}, indent=1))
+    (out / "cv-metrics.json").write_text(json.dumps(summary["metrics"], indent=1))
+    print(json.dumps({k: v for k, v in summary["metrics"].items() if k != "cross_validation"},
+                     indent=1))
 
 if __name__ == "__main__":
     main()

@@ -1,12 +1,13 @@
 """`python3 -m locus.evaluate --run runs/demo-cxr --data DIR --out metrics.json`
 
 Runs the PyTorch pipeline (`infer.py`, the same steps as the runtime) over an LViT folder and
-measures, at the original image resolution:
-- Dice / mIoU with all prompts (per-case means, empty masks as in `metrics.py`);
-- Table-5 analogue: no prompt / coarse / coarse+points / all three (model `full`);
-- Table-2 analogue: `no_qgaf`, `no_gpfc`, `full` checkpoints, all prompts;
-- location awareness: the same images with a report naming only the regions the true report does
-  not name (cases naming all six regions or none are left out); the Dice drop is reported.
+writes the bundle's metrics record (`metrics_record.py`, evaluation `test-split`), measured at the
+original image resolution:
+- summary: Dice / mIoU with all prompts (per-case means, empty masks as in `metrics.py`);
+- prompts, the Table-5 analogue: no prompt / coarse / coarse+points / all three (model `full`);
+- bridges, the Table-2 analogue: `no_qgaf`, `no_gpfc`, `full` checkpoints, all prompts;
+- location: the same images with a report naming only the regions the true report does not name
+  (cases naming all six regions or none are left out), scored beside the true report.
 `--cases FILE` evaluates the listed stems only (a cross-validation fold's held-out slices).
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +25,10 @@ from .checkpoint import load_trained
 from .data.dataset import Case, read_cases, read_image, read_mask
 from .data.folds import read_ids
 from .data.report import parse_report
-from .data.synth_report import report_from_zones
+from .data.zones import report_from_zones
 from .infer import PromptSettings, Segmenter
 from .metrics import dice, iou
+from .metrics_record import Measured, record, rounded, score
 from .paths import resolve
 
 PROMPT_SETS = {
@@ -58,19 +61,38 @@ def wrong_reports(cases: list[Case], seed: int = 0) -> dict[str, str]:
     return out
 
 
-def summarize(scores: list[tuple[float, float]]) -> dict:
+def summarize(scores: list[tuple[float, float]]) -> Measured:
+    """Per-case (Dice, IoU) pairs -> their PyTorch score (std over cases)."""
     arr = np.asarray(scores, dtype=np.float64).reshape(-1, 2)
-    return {"dice": round(float(arr[:, 0].mean()), 4), "miou": round(float(arr[:, 1].mean()), 4),
-            "dice_std": round(float(arr[:, 0].std()), 4),
-            "miou_std": round(float(arr[:, 1].std()), 4), "cases": int(arr.shape[0])}
+    return {"pytorch": score(arr[:, 0], arr[:, 1], ddof=0)}
+
+
+@dataclass
+class ModelScores:
+    """One checkpoint on one case list: per prompt set, per case, and the location test."""
+
+    prompts: dict[str, Measured]
+    per_case: list[dict]
+    location: dict | None
+
+
+def location_test(paired: list[tuple[float, float, float, float]]) -> dict | None:
+    """(true Dice, true IoU, other-regions Dice, other-regions IoU) per eligible case -> the
+    record's `location` section."""
+    if not paired:
+        return None
+    arr = np.asarray(paired, dtype=np.float64)
+    return {"n": len(paired), "reports": {
+        "true_report": {"pytorch": score(arr[:, 0], arr[:, 1], ddof=0)},
+        "other_regions": {"pytorch": score(arr[:, 2], arr[:, 3], ddof=0)}}}
 
 
 def evaluate_model(segmenter: Segmenter, cases: list[Case], *, ablate_prompts: bool,
-                   location: bool, seed: int = 0) -> dict:
+                   location: bool, seed: int = 0) -> ModelScores:
     others = wrong_reports(cases, seed) if location else {}
     sets = PROMPT_SETS if ablate_prompts else {"all": PROMPT_SETS["all"]}
     scores: dict[str, list] = {name: [] for name in sets}
-    paired: list[tuple[float, float]] = []
+    paired: list[tuple[float, float, float, float]] = []
     per_case = []
     for case in cases:
         truth = read_mask(case.mask)
@@ -79,24 +101,18 @@ def evaluate_model(segmenter: Segmenter, cases: list[Case], *, ablate_prompts: b
         for name, settings in sets.items():
             mask = segmenter.decode(analysis, settings).mask
             scores[name].append((dice(mask, truth), iou(mask, truth)))
-        per_case.append({"case": case.stem, "dice": round(scores["all"][-1][0], 4),
-                         "iou": round(scores["all"][-1][1], 4)})
+        true_dice, true_iou = scores["all"][-1]
+        per_case.append({"case": case.stem, "dice": rounded(true_dice), "iou": rounded(true_iou)})
         other = others.get(case.stem)
         if other is not None:
             wrong = segmenter.decode(segmenter.analyze(pre, embedding, other), PROMPT_SETS["all"])
-            paired.append((scores["all"][-1][0], dice(wrong.mask, truth), iou(wrong.mask, truth)))
-    result = {"prompts": {name: summarize(s) for name, s in scores.items()}, "per_case": per_case}
-    if paired:
-        arr = np.asarray(paired)
-        result["location"] = {"cases": len(paired), "dice_true_report": round(float(arr[:, 0].mean()), 4),
-                              "dice_other_regions_report": round(float(arr[:, 1].mean()), 4),
-                              "miou_other_regions_report": round(float(arr[:, 2].mean()), 4),
-                              "dice_drop": round(float((arr[:, 0] - arr[:, 1]).mean()), 4)}
-    return result
+            paired.append((true_dice, true_iou, dice(wrong.mask, truth), iou(wrong.mask, truth)))
+    return ModelScores({name: summarize(s) for name, s in scores.items()}, per_case,
+                       location_test(paired))
 
 
-def evaluate_run(run: Path, data: Path, variants: list[str],
-                 stems: list[str] | None = None) -> dict:
+def select_cases(data: Path, stems: list[str] | None) -> tuple[list[Case], list[dict]]:
+    """The readable cases of `data` (only `stems`, when given) and the reader's problems."""
     cases, problems = read_cases(data)
     if stems is not None:
         known = {c.stem for c in cases}
@@ -105,24 +121,32 @@ def evaluate_run(run: Path, data: Path, variants: list[str],
             raise SystemExit(f"{data}: no readable case for {', '.join(missing)}")
         wanted = set(stems)
         cases = [c for c in cases if c.stem in wanted]
+    return cases, [vars(p) for p in problems]
+
+
+def evaluate_run(run: Path, data: Path, variants: list[str], *, command: str,
+                 stems: list[str] | None = None) -> dict:
+    """The metrics record of a run's checkpoints on a test split: `full` gives the summary, the
+    Table-5 prompt sets, the location test and every case; each variant its Table-2 row."""
+    if "full" not in variants or not (run / "full.pt").exists():
+        raise SystemExit(f"{run}: evaluation needs the full variant (full.pt)")
+    cases, skipped = select_cases(data, stems)
     started = time.time()
-    out = {"data": str(data), "cases": len(cases), "skipped": [vars(p) for p in problems]}
-    table2 = {}
+    full: ModelScores | None = None
+    bridges = {}
     for variant in variants:
         path = run / f"{variant}.pt"
         if not path.exists():
             continue
         result = evaluate_model(Segmenter(load_trained(path)), cases,
                                 ablate_prompts=variant == "full", location=variant == "full")
-        table2[variant] = result["prompts"]["all"]
-        if variant == "full":
-            out["all_prompts"] = result["prompts"]["all"]
-            out["table5_prompts"] = result["prompts"]
-            out["location"] = result.get("location")
-            out["per_case"] = result["per_case"]
-    out["table2_qgaf"] = table2
-    out["seconds"] = round(time.time() - started, 1)
-    return out
+        bridges[variant] = result.prompts["all"]
+        full = result if variant == "full" else full
+    return record(
+        "test-split", command=command, summary=full.prompts["all"], data=str(data),
+        seconds=round(time.time() - started, 1), prompts=full.prompts,
+        bridges=bridges if len(bridges) > 1 else None, location=full.location,
+        per_case={"source": "pytorch", "cases": full.per_case}, skipped=skipped)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -134,8 +158,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", help="file of stems to evaluate, one a line")
     args = parser.parse_args(argv)
     stems = read_ids(resolve(args.cases)) if args.cases else None
-    metrics = evaluate_run(resolve(args.run), resolve(args.data), args.variants.split(","), stems)
-    metrics["command"] = "python3 -m locus.evaluate " + " ".join(argv or sys.argv[1:])
+    metrics = evaluate_run(resolve(args.run), resolve(args.data), args.variants.split(","),
+                           command="python3 -m locus.evaluate " + " ".join(argv or sys.argv[1:]),
+                           stems=stems)
     Path(resolve(args.out)).write_text(json.dumps(metrics, indent=1))
     print(json.dumps({k: v for k, v in metrics.items() if k not in ("per_case", "skipped")}, indent=1))
 

@@ -1,16 +1,15 @@
-"""Tests of the evaluation helpers: wrong reports for the location test, and the
-cross-validation summary (locus.cv_summary) on fabricated fold files."""
+"""Tests of locus.evaluate's helpers: wrong reports for the location test, and the record's
+summaries (the whole command runs in test_smoke_run.py)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from locus.cv_summary import PROMPT_SETS, manifest_metrics, summarize_cv
 from locus.data.dataset import Case
 from locus.data.report import parse_report
-from locus.evaluate import wrong_reports
+from locus.evaluate import location_test, summarize, wrong_reports
+from locus.schema import metrics_errors
 
 REPORTS = {"a": "Unilateral pulmonary infection, one infected area, lower left lung.",
            "b": "Bilateral pulmonary infection, two infected areas, all left lung and all right lung.",
@@ -33,35 +32,14 @@ def test_wrong_reports_do_not_depend_on_the_subset():
     assert wrong_reports(cases(["c"]))["c"] == wrong_reports(cases(["a", "b", "c"]))["c"]
 
 
-def fake_fold(folder: Path, test: list[str], dice: float, gap: float) -> None:
-    folder.mkdir(parents=True)
-    prompts = {n: {"dice": dice, "miou": dice - 0.1} for n in PROMPT_SETS}
-    (folder / "metrics.json").write_text(json.dumps({
-        "table5_prompts": prompts,
-        "location": {"cases": 1, "dice_true_report": dice, "dice_other_regions_report": 0.2},
-        "per_case": [{"case": s, "dice": dice, "iou": dice - 0.1} for s in test]}))
-    rows = [{"id": s, "dice": dice + gap, "iou": dice - 0.1, "error": None} for s in test]
-    for name in PROMPT_SETS:
-        (folder / f"onnx-{name}.json").write_text(json.dumps({"cases": rows}))
-    (folder / "onnx-wrong-reports.json").write_text(json.dumps(
-        {"cases": [{"id": test[0], "dice": 0.2, "iou": 0.1, "error": None}]}))
-    (folder / "training.json").write_text(json.dumps({"seconds": 12.0}))
-
-
-def test_cv_summary_means_stds_and_gaps(tmp_path):
-    fake_fold(tmp_path / "fold0", ["1", "2"], 0.6, 0.001)
-    fake_fold(tmp_path / "fold1", ["3", "4"], 0.8, 0.0)
-    summary = summarize_cv(tmp_path, [0, 1], [["1", "2"], ["3", "4"]])
-    torch_all = summary["across_folds"]["all"]["torch"]["dice"]
-    assert torch_all["mean"] == pytest.approx(0.7) and torch_all["std"] == pytest.approx(0.1414, abs=1e-4)
-    assert summary["pooled_all_prompts"]["onnx_dice"] == pytest.approx(0.7005)
-    assert summary["torch_onnx_largest_gap"]["per_case_dice"] == pytest.approx(0.001)
-    assert summary["location_pooled"]["cases"] == 2
-    summary["command"] = "x"
-    assert manifest_metrics(summary)["per_fold"][1]["torch"]["dice"] == 0.8
-
-
-def test_cv_summary_refuses_a_fold_whose_onnx_run_holds_other_cases(tmp_path):
-    fake_fold(tmp_path / "fold0", ["1", "2"], 0.6, 0.0)
-    with pytest.raises(ValueError):
-        summarize_cv(tmp_path, [0], [["1", "9"]])
+def test_summaries_are_pytorch_scores_over_cases():
+    measured = summarize([(0.5, 0.4), (0.7, 0.6)])
+    assert measured == {"pytorch": {"n": 2, "dice": {"mean": 0.6, "std": 0.1},
+                                    "iou": {"mean": 0.5, "std": 0.1}}}
+    location = location_test([(0.8, 0.7, 0.2, 0.1), (0.6, 0.5, 0.4, 0.3)])
+    assert location["n"] == 2
+    assert location["reports"]["true_report"]["pytorch"]["dice"]["mean"] == pytest.approx(0.7)
+    assert location["reports"]["other_regions"]["pytorch"]["iou"]["mean"] == pytest.approx(0.2)
+    assert location_test([]) is None
+    record = {"evaluation": "test-split", "command": "x", "summary": measured, "location": location}
+    assert metrics_errors(record) == []

@@ -2,8 +2,9 @@
  * The bundle contract as TypeScript types: the manifest the Python exporter writes (manifest.json).
  *
  * These interfaces mirror models/manifest.schema.json; `runtime/manifest.ts` validates a parsed
- * manifest against that schema. Every size and constant the pipeline needs is read from a validated
- * manifest, never retyped here.
+ * manifest against that schema and checks the constants both sides hold (regions, special tokens,
+ * report parser) against this pipeline's. Every size and constant the pipeline needs is read from
+ * a validated manifest, never retyped here.
  */
 export type TensorDType = 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
 
@@ -98,8 +99,97 @@ export interface TrainingRecord {
   phases: Record<string, unknown>;
 }
 
+/** Which pipeline measured a figure: PyTorch (`locus.evaluate`) or the exported graphs (`locus eval`). */
+export type MetricsSource = 'pytorch' | 'onnx';
+
+/** A mean and its spread: over cases in a test split, over folds (n - 1) in a cross-validation. */
+export interface MeanStd {
+  mean: number;
+  std?: number;
+}
+
+/** Dice and IoU over n cases. */
+export interface Score {
+  n?: number;
+  dice: MeanStd;
+  iou?: MeanStd;
+}
+
+/** One figure by the pipeline(s) that measured it; at least one source. */
+export type Measured = Partial<Record<MetricsSource, Score>>;
+
+export interface FoldScores {
+  fold: number;
+  n: number;
+  train_seconds?: number;
+  scores: Measured;
+}
+
+/** Table-4 analogue: a Top-k sweep at one theta, all prompts. */
+export interface TopkSweep {
+  theta: number;
+  rows: { k: number; scores: Measured }[];
+}
+
+/** The location test on the n cases whose report names some but not all regions. */
+export interface LocationTest {
+  n: number;
+  command?: string;
+  reports: { true_report: Measured; other_regions: Measured; all_regions?: Measured };
+}
+
+export interface CrossValidation {
+  k: number;
+  seed?: number;
+  folds: FoldScores[];
+  /** Means over every held-out case. */
+  pooled: Measured;
+  pytorch_onnx_gap?: { fold_means: number; per_case_dice: number };
+}
+
+/** Fraction of cases with at least one Top-k point at (k, theta); median highest coarse probability. */
+export interface PointsCoverage {
+  k: number;
+  theta: number;
+  n: number;
+  fraction_with_points: number;
+  median_coarse_max: number;
+  source: MetricsSource;
+}
+
+export interface Baseline {
+  name: string;
+  description: string;
+  scores: Measured;
+  folds?: FoldScores[];
+}
+
+/** The bundle's figures: one record for a test split and a cross-validation (models/locus/metrics_record.py). */
+export interface Metrics {
+  evaluation: 'test-split' | 'cross-validation';
+  protocol?: string;
+  measured_by?: string;
+  data?: string;
+  command: string;
+  seconds?: number;
+  /** All prompts at the manifest's k and theta. */
+  summary: Measured;
+  /** Table-5 analogue: prompt subset -> score. */
+  prompts?: Record<string, Measured>;
+  /** Table-2 analogue: model variant -> score. */
+  bridges?: Record<string, Measured>;
+  topk?: TopkSweep;
+  location?: LocationTest;
+  cross_validation?: CrossValidation;
+  points?: PointsCoverage;
+  baselines?: Baseline[];
+  per_case?: { source: MetricsSource; cases: { case: string; dice: number; iou?: number }[] };
+  skipped?: { path: string; reason: string }[];
+}
+
 export interface Manifest {
-  format_version: 1;
+  /** The schema's `format_version` const; runtime/manifest.ts refuses any other format. */
+  format_version: number;
   bundle_id: string;
   title: string;
   description: string;
@@ -109,11 +199,14 @@ export interface Manifest {
   provenance: Provenance;
   preprocess: PreprocessSpec;
   tokenizer: TokenizerSpec;
+  /** The report grammar the bundle was trained with (pipeline/report.ts PARSER_VERSION). */
+  report_parser: string;
   regions: string[];
   prompts: PromptSpec;
   sam: SamSpec;
   training: TrainingRecord;
-  metrics: Record<string, unknown>;
+  /** Null when the bundle was exported without measuring it. */
+  metrics: Metrics | null;
   graphs: Record<GraphName, GraphSpec>;
   /** Index path relative to the bundle folder, e.g. "fixtures/index.json". */
   fixtures: { index: string } | null;

@@ -3,7 +3,7 @@
  *
  * Points in different spaces get distinct (branded) types so that a point in original-image
  * pixels cannot be passed where a model-input frame point is expected; `geometry.ts` is the one
- * place that converts between them (docs/style.md rule 9).
+ * place that converts between them (shared/docs/style.md rule 9).
  */
 import type { Size2d } from './contract';
 

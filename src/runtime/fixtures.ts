@@ -6,7 +6,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import type { GraphSpec, TensorDType } from './manifest';
+import type { GraphSpec, TensorDType } from '../pipeline/index';
 
 export interface FixtureTensorRef {
   dtype: TensorDType;

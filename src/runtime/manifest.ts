@@ -1,31 +1,17 @@
 /**
- * Validation of the bundle manifest (manifest.json) against models/manifest.schema.json and the
- * cross-field rules the schema cannot state. The types live in `pipeline/contract.ts` (pure) and
- * are re-exported here for runtime callers.
+ * Validation of the bundle manifest (manifest.json) against models/manifest.schema.json, the
+ * cross-field rules the schema cannot state, and the constants the manifest shares with this
+ * pipeline: a bundle whose regions, special tokens or report parser differ from the code that
+ * would read its outputs is refused, naming the field. The types live in `pipeline/contract.ts`.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import manifestSchema from '../../models/manifest.schema.json' with { type: 'json' };
-import { GRAPH_NAMES } from '../pipeline/contract';
-import type { Manifest } from '../pipeline/contract';
+import { CLS_ID, GRAPH_NAMES, PAD_ID, PARSER_VERSION, REGIONS, SEP_ID, SPECIAL_TOKENS, UNK_ID } from '../pipeline/index';
+import type { Manifest } from '../pipeline/index';
 
-export { GRAPH_NAMES } from '../pipeline/contract';
-export type {
-  DataSource,
-  GraphName,
-  GraphSpec,
-  IntensityWindow,
-  Manifest,
-  PreprocessSpec,
-  PromptSpec,
-  Provenance,
-  SamSpec,
-  Size2d,
-  TensorDType,
-  TensorSpec,
-  TokenizerSpec,
-  TrainingRecord,
-} from '../pipeline/contract';
+/** The one manifest format this runtime reads: the schema's. */
+const FORMAT_VERSION = manifestSchema.properties.format_version.const;
 
 export type ManifestValidation = { ok: true; manifest: Manifest } | { ok: false; errors: string[] };
 
@@ -41,6 +27,26 @@ function formatError(error: ErrorObject): string {
   const extra = error.keyword === 'additionalProperties' ? ` '${String(error.params['additionalProperty'])}'` : '';
   const allowed = 'allowedValues' in error.params ? ` ${JSON.stringify(error.params['allowedValues'])}` : '';
   return `${at}: ${error.message ?? error.keyword}${extra}${allowed}`;
+}
+
+const SPECIAL_IDS = { pad: PAD_ID, unk: UNK_ID, cls: CLS_ID, sep: SEP_ID } as const;
+
+/** The manifest's constants that this pipeline holds too (regions, special tokens, parser) must agree. */
+function pipelineErrors(manifest: Manifest): string[] {
+  const errors: string[] = [];
+  if (manifest.regions.join() !== REGIONS.join()) {
+    errors.push(`/regions: [${manifest.regions.join(', ')}] is not this runtime's region order [${REGIONS.join(', ')}]`);
+  }
+  for (const [key, id] of Object.entries(SPECIAL_IDS)) {
+    const token = manifest.tokenizer.special_tokens[key as keyof typeof SPECIAL_IDS];
+    if (token !== SPECIAL_TOKENS[id]) {
+      errors.push(`/tokenizer/special_tokens/${key}: '${token}' is not this runtime's '${SPECIAL_TOKENS[id]}' (id ${id})`);
+    }
+  }
+  if (manifest.report_parser !== PARSER_VERSION) {
+    errors.push(`/report_parser: the bundle was made for '${manifest.report_parser}', this runtime parses reports with '${PARSER_VERSION}'`);
+  }
+  return errors;
 }
 
 /** Rules JSON Schema cannot state: lengths tied to other fields, name uniqueness. */
@@ -61,12 +67,25 @@ function contractErrors(manifest: Manifest): string[] {
   return errors;
 }
 
-/** Checks parsed manifest.json against the schema and the cross-field rules. */
+function formatVersionError(data: unknown): string | null {
+  const version = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['format_version'] : undefined;
+  if (version === 1) {
+    return (
+      `/format_version: 1, this runtime reads format ${FORMAT_VERSION} (typed metrics, report_parser); ` +
+      'migrate the bundle with `cd models && python3 -m locus.export.migrate BUNDLE`'
+    );
+  }
+  return null;
+}
+
+/** Checks parsed manifest.json against the schema, the cross-field rules and this pipeline's constants. */
 export function validateManifest(data: unknown): ManifestValidation {
+  const outdated = formatVersionError(data);
+  if (outdated !== null) return { ok: false, errors: [outdated] };
   const validate = schemaValidator();
   if (!validate(data)) {
     return { ok: false, errors: (validate.errors ?? []).map(formatError) };
   }
-  const errors = contractErrors(data);
+  const errors = [...contractErrors(data), ...pipelineErrors(data)];
   return errors.length > 0 ? { ok: false, errors } : { ok: true, manifest: data };
 }

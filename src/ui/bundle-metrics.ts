@@ -1,15 +1,16 @@
 /**
- * A bundle's own figures, read from its manifest's free-form `metrics` in either of the two shapes
- * the exporter writes: a held-out test split (demo-cxr: `{dice, miou, cases}` per prompt set) or
- * cross-validation (medseg-ct: `{onnx|torch: {dice|iou: {mean, std}}}` per prompt set, `per_fold`).
- * Anything else gives no rows rather than a broken panel.
+ * A bundle's own figures for the bundle panel, from its manifest's typed `metrics` record
+ * (pipeline/contract.ts Metrics): the Table-5 prompt rows (or the summary alone), the location
+ * test, and how they were measured. Figures measured through the shipped graphs (ONNX) are
+ * preferred to PyTorch's.
  */
+import type { Measured, Metrics, Score } from '../pipeline/index';
 
 export interface ScoreRow {
   prompts: string;
   dice: number;
-  iou: number;
-  /** Standard deviation over folds (cross-validation only). */
+  iou: number | null;
+  /** Standard deviation over folds (cross-validation only; a test split's spread over cases is not shown). */
   diceStd: number | null;
   iouStd: number | null;
 }
@@ -23,53 +24,43 @@ export interface BundleScores {
   protocol: string | null;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-
-/** One prompt set's score in either shape; null when it is neither. */
-function scoreRow(prompts: string, score: unknown): ScoreRow | null {
-  if (!isObject(score)) return null;
-  const dice = num(score['dice']);
-  const iou = num(score['miou']) ?? num(score['iou']);
-  if (dice !== null && iou !== null) return { prompts, dice, iou, diceStd: null, iouStd: null };
-  // Cross-validation: prefer the figures measured through the shipped graphs (ONNX).
-  const measured = isObject(score['onnx']) ? score['onnx'] : score['torch'];
-  if (!isObject(measured) || !isObject(measured['dice']) || !isObject(measured['iou'])) return null;
-  const [d, i] = [measured['dice'], measured['iou']];
-  const [dm, im] = [num(d['mean']), num(i['mean'])];
-  if (dm === null || im === null) return null;
-  return { prompts, dice: dm, iou: im, diceStd: num(d['std']), iouStd: num(i['std']) };
+/** The ONNX score when there is one, else PyTorch's. */
+export function preferredScore(measured: Measured | undefined): Score | null {
+  return measured?.onnx ?? measured?.pytorch ?? null;
 }
 
-function locationScores(location: unknown): BundleScores['location'] {
-  if (!isObject(location)) return null;
-  const other = num(location['onnx_dice_other_regions_report']) ?? num(location['dice_other_regions_report']);
-  if (other === null) return null;
-  const trueReport =
-    num(location['onnx_dice_true_report']) ?? num(location['torch_dice_true_report']) ?? num(location['dice_true_report']);
-  return { trueReport, otherRegions: other };
-}
-
-export function bundleScores(metrics: unknown): BundleScores {
-  const m = isObject(metrics) ? metrics : {};
-  const table = isObject(m['table5_prompts']) ? m['table5_prompts'] : { all: m['all_prompts'] };
-  const rows = Object.entries(table)
-    .map(([prompts, score]) => scoreRow(prompts, score))
-    .filter((row): row is ScoreRow => row !== null);
-  const folds = Array.isArray(m['per_fold']) ? m['per_fold'].length : 0;
-  const cases = isObject(table['all']) ? num(table['all']['cases']) : null;
-  const caption =
-    folds > 0
-      ? `${folds}-fold cross-validation (mean ± std over folds)`
-      : cases !== null
-        ? `Bundle test scores (${cases} cases)`
-        : 'Bundle scores';
+function scoreRow(prompts: string, score: Score, folds: boolean): ScoreRow {
   return {
-    caption,
-    rows,
-    location: locationScores(m['location']),
-    protocol: typeof m['protocol'] === 'string' ? m['protocol'] : null,
+    prompts,
+    dice: score.dice.mean,
+    iou: score.iou?.mean ?? null,
+    diceStd: folds ? (score.dice.std ?? null) : null,
+    iouStd: folds ? (score.iou?.std ?? null) : null,
   };
+}
+
+function caption(metrics: Metrics): string {
+  if (metrics.cross_validation !== undefined) {
+    return `${metrics.cross_validation.k}-fold cross-validation (mean ± std over folds)`;
+  }
+  const n = preferredScore(metrics.summary)?.n;
+  return n === undefined ? 'Bundle test scores' : `Bundle test scores (${n} cases)`;
+}
+
+function locationScores(metrics: Metrics): BundleScores['location'] {
+  const reports = metrics.location?.reports;
+  const other = preferredScore(reports?.other_regions);
+  if (reports === undefined || other === null) return null;
+  return { trueReport: preferredScore(reports.true_report)?.dice.mean ?? null, otherRegions: other.dice.mean };
+}
+
+export function bundleScores(metrics: Metrics | null): BundleScores {
+  if (metrics === null) return { caption: 'Bundle scores', rows: [], location: null, protocol: null };
+  const folds = metrics.evaluation === 'cross-validation';
+  const table = metrics.prompts ?? { all: metrics.summary };
+  const rows = Object.entries(table).flatMap(([prompts, measured]) => {
+    const score = preferredScore(measured);
+    return score === null ? [] : [scoreRow(prompts, score, folds)];
+  });
+  return { caption: caption(metrics), rows, location: locationScores(metrics), protocol: metrics.protocol ?? null };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareTensors, decodeTensor, parseFixtureIndex, planGraphCase, type FixtureCase } from '../../src/runtime/fixtures';
-import type { GraphSpec } from '../../src/runtime/manifest';
+import type { GraphSpec } from '../../src/pipeline/index';
 
 function littleEndian(write: (view: DataView) => void, bytes: number): ArrayBuffer {
   const buffer = new ArrayBuffer(bytes);

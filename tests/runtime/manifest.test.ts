@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateManifest, type GraphSpec, type Manifest } from '../../src/runtime/manifest';
+import { PARSER_VERSION, REGIONS, type GraphSpec, type Manifest, type Metrics } from '../../src/pipeline/index';
+import { validateManifest } from '../../src/runtime/manifest';
+
+const MODELS = path.resolve(import.meta.dirname, '../../models');
+const readJson = (relative: string): unknown => JSON.parse(readFileSync(path.join(MODELS, relative), 'utf8'));
 
 const HASH = 'a'.repeat(64);
 
@@ -16,7 +22,7 @@ function graph(file: string): GraphSpec {
 
 function minimalManifest(): Manifest {
   return {
-    format_version: 1,
+    format_version: 2,
     bundle_id: 'cxr-tiny',
     title: 'Tiny',
     description: '',
@@ -44,7 +50,8 @@ function minimalManifest(): Manifest {
       special_tokens: { pad: '[PAD]', unk: '[UNK]', cls: '[CLS]', sep: '[SEP]' },
       max_chars_per_word: 100,
     },
-    regions: ['a', 'b', 'c', 'd', 'e', 'f'],
+    report_parser: PARSER_VERSION,
+    regions: [...REGIONS],
     prompts: { k: 3, theta: 0.5, k_max: 8, max_points: 16, coarse_grid: [16, 16] },
     sam: { input_size: 128, point_frame: 'model-input', mask_logits_size: [32, 32], mask_threshold: 0 },
     training: {
@@ -57,7 +64,7 @@ function minimalManifest(): Manifest {
       total_parameters: 20,
       phases: {},
     },
-    metrics: {},
+    metrics: null,
     graphs: {
       prompt_generator: graph('prompt_generator.onnx'),
       sam_image_encoder: graph('sam_image_encoder.onnx'),
@@ -110,5 +117,53 @@ describe('validateManifest', () => {
     const repeated = minimalManifest();
     repeated.graphs.sam_decoder.outputs[0]!.name = 'x';
     expect(errorsOf(repeated)).toEqual(['/graphs/sam_decoder: tensor names repeat: x']);
+  });
+
+  it.each(['demo-cxr', 'medseg-ct'])('accepts the shipped %s manifest', (bundle) => {
+    expect(errorsOf(readJson(`${bundle}/manifest.json`))).toEqual([]);
+  });
+
+  it('accepts a metrics record with every section (the shared example Python validates too)', () => {
+    const metrics = readJson('tests/vectors/metrics_every_section.json') as Metrics;
+    expect(errorsOf({ ...minimalManifest(), metrics })).toEqual([]);
+    expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['topk', 'points', 'baselines', 'cross_validation']));
+  });
+
+  it('rejects a metrics record with a misspelt or missing field, naming it', () => {
+    const metrics = readJson('tests/vectors/metrics_every_section.json') as Record<string, unknown>;
+    const { summary, ...noSummary } = metrics;
+    expect(errorsOf({ ...minimalManifest(), metrics: { ...metrics, table5: summary } })).toContainEqual(
+      expect.stringMatching(/^\/metrics: must NOT have additional properties 'table5'/),
+    );
+    expect(errorsOf({ ...minimalManifest(), metrics: noSummary })).toContainEqual(
+      expect.stringMatching(/^\/metrics: must have required property 'summary'/),
+    );
+    const torch = { ...metrics, summary: { torch: { dice: { mean: 0.5 } } } };
+    expect(errorsOf({ ...minimalManifest(), metrics: torch })).toContainEqual(expect.stringMatching(/^\/metrics\/summary: .*'torch'/));
+  });
+
+  it('refuses a bundle whose region order is not the pipeline\'s, naming the field', () => {
+    const manifest = minimalManifest();
+    manifest.regions = [...REGIONS].reverse();
+    expect(errorsOf(manifest)).toEqual([expect.stringMatching(/^\/regions: \[left_lower, .*\] is not this runtime's region order \[right_upper, /)]);
+  });
+
+  it('refuses a bundle whose special tokens differ from the tokenizer\'s, naming the token', () => {
+    const manifest = minimalManifest();
+    manifest.tokenizer.special_tokens.sep = '[EOS]';
+    expect(errorsOf(manifest)).toEqual(["/tokenizer/special_tokens/sep: '[EOS]' is not this runtime's '[SEP]' (id 3)"]);
+  });
+
+  it('refuses a bundle made for another report parser, naming the field', () => {
+    const manifest = { ...minimalManifest(), report_parser: 'locus-report v2' };
+    expect(errorsOf(manifest)).toEqual([
+      `/report_parser: the bundle was made for 'locus-report v2', this runtime parses reports with '${PARSER_VERSION}'`,
+    ]);
+  });
+
+  it('sends a format-1 manifest to the migration', () => {
+    expect(errorsOf({ ...minimalManifest(), format_version: 1 })).toEqual([
+      expect.stringContaining('/format_version: 1, this runtime reads format 2 (typed metrics, report_parser); migrate the bundle with'),
+    ]);
   });
 });

@@ -1,18 +1,26 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Metrics } from '../../src/pipeline/index';
 import { bundleScores } from '../../src/ui/bundle-metrics';
 
 const MODELS = path.resolve(import.meta.dirname, '../../models');
-const manifestMetrics = (bundle: string): unknown =>
-  (JSON.parse(readFileSync(path.join(MODELS, bundle, 'manifest.json'), 'utf8')) as { metrics: unknown }).metrics;
+const manifestMetrics = (bundle: string): Metrics =>
+  (JSON.parse(readFileSync(path.join(MODELS, bundle, 'manifest.json'), 'utf8')) as { metrics: Metrics }).metrics;
+
+const score = (dice: number, iou: number, n = 500) => ({ n, dice: { mean: dice, std: 0.2 }, iou: { mean: iou } });
 
 describe('bundleScores', () => {
-  it('reads a held-out test split (demo-cxr shape)', () => {
+  it('reads a held-out test split: no spread shown, PyTorch figures when no ONNX ones', () => {
     const scores = bundleScores({
-      all_prompts: { dice: 0.7, miou: 0.6, cases: 500 },
-      table5_prompts: { none: { dice: 0.6, miou: 0.5, cases: 500 }, all: { dice: 0.7, miou: 0.6, cases: 500 } },
-      location: { cases: 4, dice_true_report: 0.7, dice_other_regions_report: 0.45 },
+      evaluation: 'test-split',
+      command: 'python3 -m locus.evaluate',
+      summary: { pytorch: score(0.7, 0.6) },
+      prompts: { none: { pytorch: score(0.6, 0.5) }, all: { pytorch: score(0.7, 0.6) } },
+      location: {
+        n: 4,
+        reports: { true_report: { pytorch: { dice: { mean: 0.7 } } }, other_regions: { pytorch: { dice: { mean: 0.45 } } } },
+      },
     });
     expect(scores.caption).toBe('Bundle test scores (500 cases)');
     expect(scores.rows).toEqual([
@@ -22,13 +30,18 @@ describe('bundleScores', () => {
     expect(scores.location).toEqual({ trueReport: 0.7, otherRegions: 0.45 });
   });
 
-  it('reads cross-validation figures, preferring the ONNX ones (medseg-ct shape)', () => {
-    const cv = (dice: number) => ({ dice: { mean: dice, std: 0.02 }, iou: { mean: dice - 0.1, std: 0.03 } });
+  it('reads cross-validation figures, preferring the ONNX ones', () => {
+    const cv = (dice: number) => ({ n: 10, dice: { mean: dice, std: 0.02 }, iou: { mean: dice - 0.1, std: 0.03 } });
     const scores = bundleScores({
+      evaluation: 'cross-validation',
       protocol: '5-fold',
-      per_fold: [{}, {}, {}, {}, {}],
-      table5_prompts: { all: { torch: cv(0.51), onnx: cv(0.5) } },
-      location: { torch_dice_true_report: 0.55, onnx_dice_other_regions_report: 0.47 },
+      command: 'python3 -m locus.cv',
+      summary: { pytorch: cv(0.51), onnx: cv(0.5) },
+      cross_validation: { k: 5, folds: [{ fold: 0, n: 10, scores: { onnx: cv(0.5) } }], pooled: { onnx: cv(0.5) } },
+      location: {
+        n: 3,
+        reports: { true_report: { pytorch: { dice: { mean: 0.55 } } }, other_regions: { onnx: { dice: { mean: 0.47 } } } },
+      },
     });
     expect(scores.caption).toBe('5-fold cross-validation (mean ± std over folds)');
     expect(scores.rows).toEqual([{ prompts: 'all', dice: 0.5, iou: 0.4, diceStd: 0.02, iouStd: 0.03 }]);
@@ -36,17 +49,26 @@ describe('bundleScores', () => {
     expect(scores.protocol).toBe('5-fold');
   });
 
-  it('gives no rows for metrics it does not know, instead of failing', () => {
-    expect(bundleScores(null).rows).toEqual([]);
-    expect(bundleScores({ table5_prompts: { all: { dice: 'high' } } }).rows).toEqual([]);
-    expect(bundleScores({}).location).toBeNull();
+  it('gives no rows for a bundle exported without metrics', () => {
+    expect(bundleScores(null)).toEqual({ caption: 'Bundle scores', rows: [], location: null, protocol: null });
   });
 
   it.each(['demo-cxr', 'medseg-ct'])('reads every prompt set of the shipped %s manifest', (bundle) => {
-    const metrics = manifestMetrics(bundle) as { table5_prompts: Record<string, unknown> };
+    const metrics = manifestMetrics(bundle);
     const scores = bundleScores(metrics);
-    expect(scores.rows.map((r) => r.prompts)).toEqual(Object.keys(metrics.table5_prompts));
+    expect(scores.rows.map((r) => r.prompts)).toEqual(Object.keys(metrics.prompts ?? {}));
     for (const row of scores.rows) expect(row.dice).toBeGreaterThan(0);
     expect(scores.location).not.toBeNull();
+  });
+
+  it('shows the figures the shipped manifests held before the typed record (same numbers)', () => {
+    const demo = bundleScores(manifestMetrics('demo-cxr'));
+    expect(demo.caption).toBe('Bundle test scores (500 cases)');
+    expect(demo.rows.at(-1)).toEqual({ prompts: 'all', dice: 0.7198, iou: 0.5914, diceStd: null, iouStd: null });
+    expect(demo.location).toEqual({ trueReport: 0.7007, otherRegions: 0.4516 });
+    const ct = bundleScores(manifestMetrics('medseg-ct'));
+    expect(ct.caption).toBe('5-fold cross-validation (mean ± std over folds)');
+    expect(ct.rows.at(-1)).toEqual({ prompts: 'all', dice: 0.5077, iou: 0.358, diceStd: 0.0519, iouStd: 0.038 });
+    expect(ct.location).toEqual({ trueReport: 0.4754, otherRegions: 0.4059 });
   });
 });

@@ -1,1 +1,1 @@
-"""Data: synthetic cases, datasets and loaders."""
+"""Data: the LViT-layout reader, report parser, tokenizer, preprocessing, zones, CT augmentation, folds."""

@@ -4,7 +4,7 @@ Every augmented copy gets its region labels and report recomputed from its own m
 rule of ``shared/data/README.md``, so the text stays true after the image moves:
 - the thorax (body) is the largest bright component of the slice (gray > ``BODY_THRESHOLD``),
   holes filled; the zone frame is its bounding box: split at its horizontal centre (image left
-  half = patient's RIGHT), vertical thirds (``synth_report.zones_in_frame``);
+  half = patient's RIGHT), vertical thirds (``zones.zones_in_frame``);
 - a zone is named at >= 2% of the mask; the count is connected lesions of >= 30 px.
 The body mask is moved with the image (same coordinates), so intensity changes never move it.
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from .synth_report import Zones, ZoneFrame, report_from_zones, zones_in_frame
+from .zones import Zones, ZoneFrame, report_from_zones, zones_in_frame
 
 #: 8-bit gray above this is body (the slices are lung-windowed; air outside the body is ~0).
 BODY_THRESHOLD = 10

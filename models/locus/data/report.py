@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
-from locus.constants import REGIONS
+from ..constants import REGIONS
 
 PARSER_VERSION = "locus-report v1"
 

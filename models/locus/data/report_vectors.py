@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from locus.data.report import PARSER_VERSION, parse_report, read_descriptions
+from .report import PARSER_VERSION, parse_report, read_descriptions
 
 _B = "Bilateral pulmonary infection, two infected areas, "
 _U = "Unilateral pulmonary infection, one infected area, "

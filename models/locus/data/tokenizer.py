@@ -36,7 +36,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from locus.constants import CLS_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS, UNK_ID
+from ..constants import CLS_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS, UNK_ID
 
 MAX_WORD_CHARS = 100
 UNK = SPECIAL_TOKENS[UNK_ID]

@@ -2,7 +2,8 @@
 
 Exports the run's `full.pt` to a bundle folder: three ONNX graphs, vocab.txt, fixtures from the
 first cases of `--fixtures-from` (default: the config's test split) and manifest.json, with the
-training record and the metrics file (`--metrics`, written by `python3 -m locus.evaluate`).
+training record and the metrics record (`--metrics`, written by `python3 -m locus.evaluate` or, as
+cv-metrics.json, by `python3 -m locus.cv`; without it the manifest's metrics are null).
 Check the result with `npm run verify:bundle -- <bundle>`.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from ..checkpoint import load_trained
+from ..config import load_config
 from ..data.dataset import read_cases
 from ..infer import PromptSettings
 from ..paths import resolve
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fixtures-from", help="LViT folder to draw fixture cases from")
     args = parser.parse_args(argv)
     run, out = resolve(args.run), resolve(args.out)
-    cfg = json.loads(resolve(args.config).read_text())
+    cfg = load_config(resolve(args.config))
     trained = load_trained(run / "full.pt")
     if out.exists():
         shutil.rmtree(out)
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     fixtures_root = resolve(args.fixtures_from or cfg["data"]["test"][0])
     index = write_fixtures(trained, fixture_cases(fixtures_root), out)
     (out / "fixtures" / "index.json").write_text(json.dumps(index, indent=1))
-    metrics = json.loads(resolve(args.metrics).read_text()) if args.metrics else {}
+    metrics = json.loads(resolve(args.metrics).read_text()) if args.metrics else None
     doc = manifest(trained, info=cfg["bundle"], graphs=graphs, vocab_path=vocab,
                    training=training_record(run, cfg, trained.training), metrics=metrics,
                    fixtures={"index": "fixtures/index.json"})

@@ -5,14 +5,20 @@ import datetime
 import hashlib
 import inspect
 import io
+import json
 from pathlib import Path
 
 import numpy as np
 import onnx
 import torch
 
-from .. import constants as C
+from ..constants import (
+    FORMAT_VERSION, MASK_LOGIT_THRESHOLD, MAX_POINTS, REGIONS, SPECIAL_TOKENS, THETA_DEFAULT,
+    TOPK_DEFAULT, TOPK_MAX,
+)
 from ..checkpoint import Trained
+from ..data.report import PARSER_VERSION
+from ..schema import check_manifest
 from .graphs import WRAPPERS, GraphSpec, graph_specs
 
 OPSET = 17
@@ -60,10 +66,12 @@ def graph_entry(spec: GraphSpec, path: Path) -> dict:
 
 
 def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
-             training: dict, metrics: dict, fixtures: dict | None) -> dict:
+             training: dict, metrics: dict | None, fixtures: dict | None) -> dict:
+    """manifest.json from the structures the bundle was exported with; `metrics` is the record of
+    `locus.evaluate` or `locus.cv_summary` (None: not measured). Checked against the schema."""
     cfg = trained.config
-    return {
-        "format_version": C.FORMAT_VERSION,
+    doc = {
+        "format_version": FORMAT_VERSION,
         "bundle_id": info["bundle_id"], "title": info["title"],
         "description": info["description"], "modality": info["modality"],
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -73,22 +81,25 @@ def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
             "kind": "wordpiece", "vocab_file": vocab_path.name, "vocab_sha256": sha256(vocab_path),
             "vocab_size": len(trained.tokenizer.vocab), "lowercase": True,
             "max_length": trained.tokenizer.max_length,
-            "special_tokens": dict(zip(("pad", "unk", "cls", "sep"), C.SPECIAL_TOKENS)),
+            "special_tokens": dict(zip(("pad", "unk", "cls", "sep"), SPECIAL_TOKENS)),
             "max_chars_per_word": 100,
         },
-        "regions": list(C.REGIONS),
-        "prompts": {"k": C.TOPK_DEFAULT, "theta": C.THETA_DEFAULT, "k_max": C.TOPK_MAX,
-                    "max_points": C.MAX_POINTS, "coarse_grid": [cfg.coarse_grid, cfg.coarse_grid]},
+        "report_parser": PARSER_VERSION,
+        "regions": list(REGIONS),
+        "prompts": {"k": TOPK_DEFAULT, "theta": THETA_DEFAULT, "k_max": TOPK_MAX,
+                    "max_points": MAX_POINTS, "coarse_grid": [cfg.coarse_grid, cfg.coarse_grid]},
         "sam": {"input_size": cfg.input_size,
                 "point_frame": "(x, y) continuous pixel coordinates of the padded input frame; "
                                "(0, 0) is the top-left corner of the top-left pixel",
                 "mask_logits_size": [cfg.mask_logits_size, cfg.mask_logits_size],
-                "mask_threshold": C.MASK_LOGIT_THRESHOLD},
+                "mask_threshold": MASK_LOGIT_THRESHOLD},
         "training": training,
         "metrics": metrics,
         "graphs": graphs,
         "fixtures": fixtures,
     }
+    check_manifest(json.loads(json.dumps(doc)))  # as written to manifest.json
+    return doc
 
 
 def export_graphs(trained: Trained, out: Path) -> dict:

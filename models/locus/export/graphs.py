@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
 from torch import nn
 
 from ..constants import MAX_POINTS, NUM_REGIONS, NUM_STAGES

@@ -50,6 +50,13 @@ class SameConv2d(nn.Conv2d):
         if top == bottom and left == right:  # symmetric: let the convolution pad
             return F.conv2d(x, self.weight, self.bias, self.stride, (top, left), self.dilation,
                             self.groups)
+        if torch.jit.is_tracing():
+            # ONNX export: torch's Pad export hides the output shape from shape inference, so
+            # pad symmetrically by the larger amount, convolve at stride 1 and keep the windows
+            # TF's asymmetric padding would have used (same values, fixed shapes in the graph)
+            full = F.conv2d(x, self.weight, self.bias, 1, (bottom, right), self.dilation,
+                            self.groups)
+            return full[..., bottom - top::s, right - left::s]
         return super().forward(F.pad(x, (left, right, top, bottom)))
 
 

@@ -23,17 +23,19 @@ from pathlib import Path
 import torch
 
 from ..checkpoint import Trained, load_trained, save_trained
+from ..config import load_config
+from ..constants import THETA_DEFAULT, TOPK_DEFAULT
 from ..data.augment import AugmentConfig
 from ..data.dataset import read_cases
 from ..data.folds import read_ids
 from ..data.preprocess import PreprocessSpec
-from ..data.synth_report import count_words
+from ..data.zones import count_words
 from ..data.tokenizer import Tokenizer, build_vocab, load_vocab, save_vocab
 from ..model.build import ModelConfig, build_locus, model_config
 from ..model.locus import Locus
 from ..paths import MODELS_DIR, resolve
-from .loop import PhaseConfig, run_phase
 from ..pretrained.port import init_backbones
+from .loop import PhaseConfig, run_phase
 from .phase_lit import LitHead, lit_parameters, lit_step, locked_features
 from .phases import (ClipHead, LocusOptions, cache_embeddings, clip_step, freeze_for_phase3,
                      locus_step, sam_step)
@@ -48,7 +50,7 @@ def generate_synthetic(spec: dict) -> None:
     root = resolve(spec["root"])
     for split in ("train", "val", "test"):
         if spec.get(split) and not (root / split / "reports.csv").exists():
-            subprocess.run([sys.executable, "-m", "locus.data.synth", "--out", str(root / split),
+            subprocess.run([sys.executable, "-m", "locus.synth", "--out", str(root / split),
                             "--split", split, "--n", str(spec[split]), "--seed", str(spec["seed"])],
                            check=True, cwd=MODELS_DIR)
 
@@ -183,7 +185,7 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
         # the bridges come from `init` when given, else fresh; the no-QGAF model has none
         vmodel.load_state_dict(base_state, strict=False)
         params = freeze_for_phase3(vmodel)
-        options = LocusOptions(k=cfg["prompts"]["k"], theta=cfg["prompts"]["theta"],
+        options = LocusOptions(k=TOPK_DEFAULT, theta=THETA_DEFAULT,
                                dropout=cfg["prompts"]["dropout"],
                                gpfc_weight=vopts["gpfc_weight"], input_size=mcfg.input_size,
                                swap_p=opts["swap_p"],
@@ -231,7 +233,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda: no CUDA device is visible to torch")
-    cfg = json.loads(resolve(args.config).read_text())
+    cfg = load_config(resolve(args.config))
     run = resolve(args.out)
     cases = read_ids(resolve(args.cases)) if args.cases else None
     record = train(cfg, run, args.device, cases)

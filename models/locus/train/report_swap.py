@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ..constants import NUM_REGIONS
-from ..data.synth_report import report_from_zones
+from ..data.zones import report_from_zones
 from ..data.tokenizer import Tokenizer
 from .tensors import NO_ZONE
 

@@ -13,7 +13,7 @@ from ..data.augment import AugmentConfig, augmented_set, body_frame, make_slice
 from ..data.dataset import Case, read_cases, read_image, read_mask
 from ..data.preprocess import PreprocessSpec, mask_to_frame, preprocess
 from ..data.report import parse_report
-from ..data.synth_report import zone_index_map
+from ..data.zones import zone_index_map
 from ..data.tokenizer import Tokenizer
 
 

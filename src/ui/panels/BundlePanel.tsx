@@ -30,8 +30,9 @@ function LoadingBar() {
   );
 }
 
-/** The mean, and the spread over folds on its own muted line (the left column is narrow). */
-function withStd(value: number, std: number | null) {
+/** The mean, and the spread over folds on its own muted line (the left column is narrow); a dash when not measured. */
+function withStd(value: number | null, std: number | null) {
+  if (value === null) return '–';
   return (
     <>
       {value.toFixed(3)}

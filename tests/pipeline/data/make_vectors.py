@@ -3,7 +3,7 @@
 PNGs are encoded by hand (every colour type, bit depth and Adam7) so the set does not depend on
 what Pillow can write; the expected values come from models/locus: dataset.read_image (Pillow)
 then preprocess.to_gray. Run from the repository root:
-    OMP_NUM_THREADS=1 /usr/bin/python3 tests/pipeline/data/make_decode_cases.py
+    OMP_NUM_THREADS=1 /usr/bin/python3 tests/pipeline/data/make_vectors.py
 """
 from __future__ import annotations
 

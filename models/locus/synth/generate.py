@@ -2,20 +2,13 @@
 
 Case ``i`` of a split is drawn from ``np.random.SeedSequence([seed, SPLITS.index(split), i])``,
 so any case can be regenerated alone and every run writes the same bytes; the split index in the
-entropy keeps train, val and test on separate streams even under one seed.
-
-CLI (run from ``models/``):
-    python3 -m locus.data.synth --out DIR --split train --n 3000 [--seed S]
-    python3 -m locus.data.synth --samples DIR
-The first writes the LViT layout: DIR/images/<stem>.png, DIR/masks/<stem>.png (0/255),
-DIR/reports.csv (Image, Description) and DIR/zones.csv (Image + the six REGIONS, 0/1).
-The second writes a few hand-picked cases and DIR/index.json.
+entropy keeps train, val and test on separate streams even under one seed. ``write_split`` writes
+the LViT layout: DIR/images/<stem>.png, DIR/masks/<stem>.png (0/255), DIR/reports.csv (Image,
+Description) and DIR/zones.csv (Image + the six REGIONS, 0/1). The command line is ``__main__.py``.
 """
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +16,17 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from locus.constants import REGIONS
+from ..constants import REGIONS
+from ..data.zones import (
+    MIN_LESION_PX,
+    report_from_zones,
+    zone_frame,
+    zone_index_map,
+    zones_in_frame,
+)
 
-from .synth_anatomy import draw_anatomy, make_grid, resize, sample_geometry, smooth_noise
-from .synth_lesions import (
+from .anatomy import draw_anatomy, make_grid, resize, sample_geometry, smooth_noise
+from .lesions import (
     blob_field,
     clear_of_mask,
     nodule,
@@ -36,19 +36,10 @@ from .synth_lesions import (
     side_marker,
     wire,
 )
-from .synth_report import (
-    MIN_LESION_PX,
-    report_from_zones,
-    zone_frame,
-    zone_index_map,
-    zones_in_frame,
-)
 
 SPLITS = ("train", "val", "test")
 #: Default seed per split (``--seed`` overrides it for the split being written).
 DEFAULT_SEEDS = {"train": 1701, "val": 2702, "test": 3703}
-#: Seed and stream index of the hand-picked samples (a stream no split uses).
-SAMPLES_SEED, SAMPLES_STREAM = 4704, len(SPLITS)
 
 SIZE_RANGE = (256, 640)  # pixels per side
 ASPECT_RANGE = (0.8, 1.25)  # width / height
@@ -272,98 +263,3 @@ def write_split(out: Path, split: str, n: int, seed: int | None = None) -> None:
     for fname, rows in (("reports.csv", reports), ("zones.csv", zones)):
         with open(out / fname, "w", newline="", encoding="utf-8") as f:
             csv.writer(f, lineterminator="\n").writerows(rows)
-
-
-def _sides(case: SynthCase) -> tuple[bool, bool]:
-    return any(case.labels[:3]), any(case.labels[3:])
-
-
-def _share(pixels: np.ndarray, case: SynthCase) -> float:
-    """Fraction of the lung fields' area that ``pixels`` [H, W] covers."""
-    return float(pixels.sum()) / max(int(case.lung.sum()), 1)
-
-
-def _lookalike_shown(case: SynthCase) -> bool:
-    """A look-alike opacity that is large and stands out from the rest of the lungs."""
-    if "opacity" not in case.distractor_kinds or _share(case.distractor, case) < 0.04:
-        return False
-    image = case.image / float(case.image.max())
-    rest = case.lung & ~case.distractor & ~case.mask
-    return float(image[case.distractor].mean() - image[rest].mean()) > 0.08
-
-
-#: Hand-picked samples: (id, title, test); each takes the first unused case that passes, and
-#: only cases whose lesions are clearly visible (>= 5% of the lung fields).
-SAMPLES = (
-    ("normal", "Normal chest", lambda c: c.count == 0 and not c.distractor_kinds),
-    ("normal-lookalike", "No infection, one look-alike opacity",
-     lambda c: c.count == 0 and _lookalike_shown(c)),
-    ("left-only", "Unilateral, patient's left lung", lambda c: _sides(c) == (False, True)),
-    ("right-only", "Unilateral, patient's right lung", lambda c: _sides(c) == (True, False)),
-    ("bilateral-multi", "Bilateral, several lesions",
-     lambda c: all(_sides(c)) and c.count >= 3 and not c.distractor_kinds),
-    ("lookalike", "Infection plus a look-alike opacity the report does not name",
-     lambda c: c.count > 0 and _lookalike_shown(c)),
-    ("sixteen-bit", "16-bit PNG", lambda c: c.image.dtype == np.uint16 and c.count > 0),
-    ("ecg-wire", "Infection with an ECG lead",
-     lambda c: c.count > 0 and "wire" in c.distractor_kinds),
-)
-
-
-def _pick(case: SynthCase, picked: dict) -> tuple[str, str] | None:
-    """The first SAMPLES entry not yet picked that ``case`` passes."""
-    if case.count and _share(case.mask, case) < 0.05:
-        return None
-    for sid, title, test in SAMPLES:
-        if sid not in picked and test(case):
-            return sid, title
-    return None
-
-
-def write_samples(out: Path, limit: int = 2000) -> list[dict]:
-    """Writes the SAMPLES cases as <id>.png and <id>-mask.png plus index.json under ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    picked: dict[str, dict] = {}
-    for i in range(limit):
-        if len(picked) == len(SAMPLES):
-            break
-        seq = np.random.SeedSequence([SAMPLES_SEED, SAMPLES_STREAM, i])
-        case = generate_case(np.random.default_rng(seq))
-        choice = _pick(case, picked)
-        if choice is None:
-            continue
-        sid, title = choice
-        save_png(out / f"{sid}.png", case.image)
-        save_png(out / f"{sid}-mask.png", case.mask.astype(np.uint8) * 255)
-        picked[sid] = {
-            "id": sid, "title": title, "image": f"{sid}.png", "mask": f"{sid}-mask.png",
-            "report": case.report, "regions": list(case.labels), "count": case.count,
-            "width": int(case.image.shape[1]), "height": int(case.image.shape[0]),
-            "bits": 16 if case.image.dtype == np.uint16 else 8, "case": i,
-            # The studio shows a sample only beside a bundle of the same modality.
-            "modality": "cxr",
-        }
-    index = [picked[sid] for sid, _, _ in SAMPLES if sid in picked]
-    (out / "index.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
-    return index
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, help="dataset folder to write (LViT layout)")
-    parser.add_argument("--split", choices=SPLITS, default="train")
-    parser.add_argument("--n", type=int, default=100, help="number of cases")
-    parser.add_argument("--seed", type=int, default=None, help="default: DEFAULT_SEEDS[split]")
-    parser.add_argument("--samples", type=Path, help="write the hand-picked samples here instead")
-    args = parser.parse_args(argv)
-    if args.samples is not None:
-        for s in write_samples(args.samples):
-            print(f"{s['id']}: case {s['case']}, {s['width']}x{s['height']}, {s['report']}")
-    elif args.out is not None:
-        write_split(args.out, args.split, args.n, args.seed)
-    else:
-        parser.error("give --out DIR or --samples DIR")
-
-
-if __name__ == "__main__":
-    main()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import subprocess
 import warnings
@@ -19,8 +18,9 @@ import pytest
 import torch
 from PIL import Image
 
-from locus import constants as C
+from locus.constants import MAX_POINTS, REGIONS, THETA_DEFAULT, TOPK_DEFAULT
 from locus.checkpoint import Trained
+from locus.data.report import PARSER_VERSION
 from locus.data.preprocess import PreprocessSpec
 from locus.data.tokenizer import Tokenizer, build_vocab, save_vocab
 from locus.export.bundle import export_graphs, manifest, save_tensor
@@ -28,9 +28,9 @@ from locus.export.fixtures import FixtureCase, write_fixtures
 from locus.export.graphs import graph_specs
 from locus.infer import PromptSettings
 from locus.model.build import build_locus, model_config
+from locus.schema import manifest_errors
 
-REPO = Path(__file__).resolve().parents[2]
-SCHEMA = json.loads((REPO / "models" / "manifest.schema.json").read_text())
+REPO = Path(__file__).resolve().parents[3]
 REPORTS = ["Unilateral pulmonary infection, one infected area, upper right lung.",
            "Bilateral pulmonary infection, two infected areas, lower left and lower right lung."]
 ONNX_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64"}
@@ -63,52 +63,6 @@ def bundle(trained, tmp_path_factory) -> tuple[Path, dict]:
     return out, graphs
 
 
-def check_schema(value, schema: dict, at: str = "$") -> list[str]:
-    """A small JSON-Schema checker for the keywords manifest.schema.json uses."""
-    if "$ref" in schema:
-        schema = SCHEMA["$defs"][schema["$ref"].split("/")[-1]]
-    errors: list[str] = []
-    if "oneOf" in schema:
-        matches = sum(not check_schema(value, s, at) for s in schema["oneOf"])
-        return [] if matches == 1 else [f"{at}: matches {matches} of oneOf"]
-    types = {"object": dict, "array": list, "string": str, "null": type(None), "boolean": bool}
-    kind = schema.get("type")
-    if kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
-        return [f"{at}: not an integer"]
-    if kind == "number" and (not isinstance(value, (int, float)) or isinstance(value, bool)):
-        return [f"{at}: not a number"]
-    if kind in types and not isinstance(value, types[kind]):
-        return [f"{at}: not {kind}"]
-    if "const" in schema and value != schema["const"]:
-        errors.append(f"{at}: {value!r} != {schema['const']!r}")
-    if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"{at}: {value!r} not in {schema['enum']}")
-    if "pattern" in schema and not re.search(schema["pattern"], value):
-        errors.append(f"{at}: {value!r} does not match {schema['pattern']}")
-    if "minLength" in schema and len(value) < schema["minLength"]:
-        errors.append(f"{at}: too short")
-    if "minimum" in schema and value < schema["minimum"]:
-        errors.append(f"{at}: below minimum")
-    if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-        errors.append(f"{at}: not above exclusiveMinimum")
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        errors += [f"{at}: missing {k}" for k in schema.get("required", []) if k not in value]
-        if schema.get("additionalProperties") is False:
-            errors += [f"{at}: unexpected {k}" for k in value if k not in props]
-        for key, sub in props.items():
-            if key in value:
-                errors += check_schema(value[key], sub, f"{at}.{key}")
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0) or len(value) > schema.get("maxItems", 1 << 30):
-            errors.append(f"{at}: {len(value)} items")
-        if schema.get("uniqueItems") and len({json.dumps(v) for v in value}) != len(value):
-            errors.append(f"{at}: items repeat")
-        for i, item in enumerate(value):
-            errors += check_schema(item, schema.get("items", {}), f"{at}[{i}]")
-    return errors
-
-
 def tensor_type(value_info) -> tuple[str, list[int]]:
     t = value_info.type.tensor_type
     return ONNX_DTYPES[t.elem_type], [d.dim_value for d in t.shape.dim]
@@ -135,10 +89,12 @@ def test_specs_follow_the_config(trained):
     cfg = trained.config
     specs = graph_specs(cfg)
     decoder = {t.name: t.shape for t in specs["sam_decoder"].inputs}
-    assert decoder["point_coords"] == (1, C.MAX_POINTS, 2)
-    assert decoder["coarse_logits"] == (1, 1, cfg.grid, cfg.grid)
+    assert decoder["point_coords"] == (1, MAX_POINTS, 2)
+    assert decoder["coarse_logits"] == (1, 1, cfg.coarse_grid, cfg.coarse_grid)
+    assert decoder["image_embedding"] == (1, cfg.decoder_dim, cfg.grid, cfg.grid)
     mask = specs["sam_decoder"].outputs[0]
-    assert mask.name == "mask_logits" and mask.shape == (1, 1, 32, 32)
+    assert mask.name == "mask_logits" and mask.shape == (1, 1, 4 * cfg.grid, 4 * cfg.grid)
+    assert cfg.mask_logits_size == 32
     pg_in = {t.name: (t.dtype, t.shape) for t in specs["prompt_generator"].inputs}
     assert pg_in["input_ids"] == ("int64", (1, cfg.max_length))
 
@@ -148,33 +104,47 @@ def test_manifest_is_valid_and_matches_the_files(trained, bundle, tmp_path):
     vocab = tmp_path / "vocab.txt"
     save_vocab(trained.tokenizer.vocab, vocab)
     doc = manifest(trained, info=INFO, graphs=graphs, vocab_path=vocab, training=TRAINING,
-                   metrics={}, fixtures=None)
+                   metrics=None, fixtures=None)
     doc = json.loads(json.dumps(doc))  # as written to manifest.json
-    assert check_schema(doc, SCHEMA) == []
+    assert manifest_errors(doc) == []
     for name, entry in doc["graphs"].items():
         data = (out / entry["file"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest(), name
         assert entry["bytes"] == len(data) and entry["opset"] == 17
     assert doc["tokenizer"]["vocab_sha256"] == hashlib.sha256(vocab.read_bytes()).hexdigest()
     assert doc["tokenizer"]["vocab_size"] == len(trained.tokenizer.vocab)
-    assert doc["prompts"]["coarse_grid"] == [trained.config.grid] * 2
-    assert doc["prompts"]["max_points"] == C.MAX_POINTS
-    assert doc["regions"] == list(C.REGIONS)
+    assert doc["prompts"]["coarse_grid"] == [trained.config.coarse_grid] * 2
+    assert doc["prompts"]["max_points"] == MAX_POINTS
+    assert doc["regions"] == list(REGIONS)
+    assert doc["report_parser"] == PARSER_VERSION and doc["metrics"] is None
+    assert (doc["prompts"]["k"], doc["prompts"]["theta"]) == (TOPK_DEFAULT, THETA_DEFAULT)
     assert doc["preprocess"]["input_size"] == 64
 
 
-def test_schema_checker_catches_mistakes(trained, bundle, tmp_path):
+def test_schema_names_what_is_wrong(trained, bundle, tmp_path):
     out, graphs = bundle
     vocab = tmp_path / "vocab.txt"
     save_vocab(trained.tokenizer.vocab, vocab)
     doc = json.loads(json.dumps(manifest(trained, info=INFO, graphs=graphs, vocab_path=vocab,
-                                         training=TRAINING, metrics={}, fixtures=None)))
+                                         training=TRAINING, metrics=None, fixtures=None)))
     broken = json.loads(json.dumps(doc))
     del broken["graphs"]["sam_decoder"]["sha256"]
     broken["extra"] = 1
     broken["graphs"]["prompt_generator"]["inputs"][0]["dtype"] = "float64"
-    errors = check_schema(broken, SCHEMA)
+    errors = manifest_errors(broken)
     assert len(errors) == 3, errors
+    assert any(e.startswith("/graphs/sam_decoder: 'sha256'") for e in errors), errors
+    assert any(e.startswith("/graphs/prompt_generator/inputs/0/dtype:") for e in errors), errors
+
+
+def test_manifest_refuses_metrics_that_break_the_schema(trained, bundle, tmp_path):
+    out, graphs = bundle
+    vocab = tmp_path / "vocab.txt"
+    save_vocab(trained.tokenizer.vocab, vocab)
+    with pytest.raises(ValueError, match="/metrics: 'evaluation' is a required property"):
+        manifest(trained, info=INFO, graphs=graphs, vocab_path=vocab, training=TRAINING,
+                 metrics={"command": "x", "summary": {"pytorch": {"dice": {"mean": 0.5}}}},
+                 fixtures=None)
 
 
 def test_save_tensor_is_little_endian_c_order(tmp_path):
@@ -210,7 +180,7 @@ def test_bundle_round_trip_with_onnxruntime(trained, bundle, tmp_path):
     vocab = folder / "vocab.txt"
     save_vocab(trained.tokenizer.vocab, vocab)
     doc = manifest(trained, info=INFO, graphs=graphs, vocab_path=vocab, training=TRAINING,
-                   metrics={}, fixtures={"index": "fixtures/index.json"})
+                   metrics=None, fixtures={"index": "fixtures/index.json"})
     (folder / "manifest.json").write_text(json.dumps(doc, indent=2) + "\n")
     assert index["cases"][1]["points"]["labels"][:3] == [1, 1, 0]
     result = subprocess.run(["npx", "tsx", "scripts/verify-bundle.ts", str(folder)], cwd=REPO,

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 
-from .synth_anatomy import smooth_noise, smoothstep
+from .anatomy import smooth_noise, smoothstep
 
 TEXTURES = ("ground_glass", "consolidation", "mixed")
 TEXTURE_P = (0.5, 0.32, 0.18)

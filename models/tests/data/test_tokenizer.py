@@ -11,7 +11,7 @@ from locus.data.tokenizer import (
     MAX_WORD_CHARS, Tokenizer, basic_tokenize, build_vocab, load_vocab, save_vocab, wordpiece,
 )
 
-VECTORS = Path(__file__).parent / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 CASES = json.loads((VECTORS / "tokenizer_cases.json").read_text(encoding="utf-8"))
 TRAIN_TEXTS = [c["text"] for c in CASES["cases"] if c["train"]]
 TOY = [*SPECIAL_TOKENS, "a", "b", "l", "u", "n", "g", "##a", "##b", "##u", "##n", "##g", "lung",

@@ -1,8 +1,7 @@
-"""Tests of the synthetic chest X-ray generator (locus.data.synth*)."""
+"""Tests of the synthetic chest X-ray generator (locus.synth)."""
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import numpy as np
@@ -10,24 +9,14 @@ import pytest
 from PIL import Image
 
 from locus.constants import REGIONS
-from locus.data.synth import (
-    DEFAULT_SEEDS,
-    case_rng,
-    case_stem,
-    generate_case,
-    save_png,
-    write_samples,
-    write_split,
+from locus.data.report import parse_report
+from locus.data.zones import (
+    NORMAL_REPORTS, report_from_zones, zone_frame, zone_index_map, zones_from_mask,
 )
-from locus.data.synth_report import (
-    NORMAL_REPORTS,
-    NUMBER_WORDS,
-    count_words,
-    report_from_zones,
-    zone_frame,
-    zone_index_map,
-    zones_from_mask,
+from locus.synth.generate import (
+    DEFAULT_SEEDS, case_rng, case_stem, generate_case, save_png, write_split,
 )
+from locus.synth.samples import write_samples
 
 N_CASES = 48
 
@@ -146,58 +135,6 @@ def test_masks_stay_inside_lungs(cases):
         assert not (case.mask & ~case.lung).any()
 
 
-_NUMBER = {w: i for i, w in enumerate(NUMBER_WORDS)}
-_FIXES = {"midlle": "middle", "midle": "middle", "uppper": "upper", "loweer": "lower"}
-
-
-def _parse(report: str) -> tuple[tuple[int, ...], int]:
-    """A minimal reader of the generated grammar, to check the reports are true."""
-    text = report.lower()
-    for bad, good in _FIXES.items():
-        text = text.replace(bad, good)
-    if text.startswith("no pulmonary infection"):
-        return (0,) * 6, 0
-    m = re.match(r"(uni|bi)lateral pulmonary infection\s*,\s*(\w+) infected areas?,\s*(.*)", text)
-    assert m, report
-    count = _NUMBER.get(m.group(2)) if m.group(2) in _NUMBER else int(m.group(2))
-    labels = [0] * 6
-    for phrase in m.group(3).rstrip(".").split(" and "):
-        *words, side, lung = phrase.split()
-        assert lung == "lung" and side in ("left", "right"), report
-        levels = {0, 1, 2} if not words or words == ["all"] else {
-            ("upper", "middle", "lower").index(w) for w in words}
-        for level in levels:
-            labels[level + (3 if side == "left" else 0)] = 1
-    laterality = "bi" if any(labels[:3]) and any(labels[3:]) else "uni"
-    assert m.group(1) == laterality, report
-    return tuple(labels), count
-
-
-def test_reports_are_true_to_zones():
-    rng = np.random.default_rng(7)
-    seen = []
-    for _ in range(3000):
-        zones = tuple(int(v) for v in rng.random(6) < 0.4)
-        count = int(rng.integers(1, 14)) if any(zones) else 0
-        report = report_from_zones(zones, count, rng, typo_rate=0.2)
-        assert _parse(report) == (zones, count), report
-        seen.append(report)
-    joined = "\n".join(seen)
-    for variant in ("all left lung", "upper middle lower", ", left lung and ", "..", "midlle",
-                    "one infected areas", "one infected area,", "middle upper", "12 infected",
-                    "areas,upper", "infection ,"):
-        assert variant in joined, variant
-
-
-def test_left_side_is_listed_first():
-    report = report_from_zones((1, 0, 0, 0, 0, 1), 2, np.random.default_rng(1), typo_rate=0)
-    assert report.index("left") < report.index("right")
-
-
-def test_count_words():
-    assert [count_words(i) for i in (0, 1, 9, 10, 26)] == ["zero", "one", "nine", "10", "26"]
-
-
 def test_sixteen_bit_png_round_trip(tmp_path):
     for i in range(200):
         case = generate_case(case_rng(DEFAULT_SEEDS["val"], "val", i))
@@ -218,5 +155,5 @@ def test_samples_index(tmp_path):
     for entry in index:
         assert {"id", "title", "image", "mask", "report", "regions"} <= set(entry)
         assert (tmp_path / entry["image"]).is_file() and (tmp_path / entry["mask"]).is_file()
-        assert _parse(entry["report"])[0] == tuple(entry["regions"])
+        assert parse_report(entry["report"]).labels == tuple(entry["regions"])
     assert (tmp_path / "index.json").is_file()

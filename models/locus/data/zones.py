@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 from scipy import ndimage
 
-from locus.constants import NUM_REGIONS
+from ..constants import NUM_REGIONS
 
 #: A zone is named when it holds at least this fraction of the mask's pixels.
 MIN_ZONE_FRACTION = 0.02

@@ -15,9 +15,9 @@ from locus.data.augment import (
     AugmentConfig, augment, augmented_set, body_frame, body_mask, flip, make_slice, swap_sides,
 )
 from locus.data.report import parse_report
-from locus.data.synth_report import report_from_zones
+from locus.data.zones import report_from_zones
 
-SHARED_CT = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "medseg-covid-ct" / "train"
+SHARED_CT = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "medseg-covid-ct" / "train"
 
 
 def phantom(lesions: list[tuple[int, int, int]], shape=(120, 160)) -> tuple[np.ndarray, np.ndarray]:

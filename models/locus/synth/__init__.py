@@ -1,0 +1,1 @@
+"""Synthetic chest X-rays (LViT layout) to train and test on: anatomy, lesions, cases, samples."""
