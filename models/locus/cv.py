@@ -3,13 +3,16 @@
 k-fold cross-validation of a CT config (`data.folds`: k and seed; `data.augment`): for each fold,
 1. id lists `foldI/train.txt` and `foldI/test.txt` (stems only; no data is copied);
 2. `locus.train --cases foldI/train.txt` (augmentation sees the training stems only);
-3. `locus.evaluate --cases foldI/test.txt`: PyTorch, all prompts, Table-5 prompts, wrong reports;
+3. `locus.evaluate --cases foldI/test.txt`: PyTorch, all prompts, Table-5 prompt sets, Table-4
+   k sweep, the location test (reports naming the other regions, and all regions), points;
 4. `locus.export` to `foldI/bundle` (fixtures from synthetic images) and `npx locus eval` through
-   the ONNX graphs: the four prompt sets on the held-out slices, and the wrong-report test with
-   `--reports foldI/wrong-reports.csv` (the texts PyTorch used);
+   the ONNX graphs: every prompt set and k on the held-out slices, and the location test with
+   `--reports foldI/wrong-reports.csv` / `generic-reports.csv` (the texts PyTorch used);
 5. `cv.json`: every fold's figures, per slice too, and the metrics record over them (mean and
    standard deviation over folds, pooled over all held-out slices, the largest PyTorch-ONNX
    difference); `cv-metrics.json`: that record alone, for the bundle's manifest.
+`--image-only`: a reference CV of a prompt-free config (`training_options.prompt_free`), scored
+with no prompt only. `--baseline DIR` adds such a CV (DIR/cv.json) to the record's `baselines`.
 Every step is skipped when its output exists, so re-running resumes.
 """
 from __future__ import annotations
@@ -23,17 +26,24 @@ import time
 from pathlib import Path
 
 from .config import load_config
-from .cv_summary import summarize_cv
+from .constants import TOPK_DEFAULT
+from .cv_summary import baseline_entry, onnx_topk_file, summarize_cv
 from .data.dataset import read_cases
 from .data.folds import make_folds, read_ids, write_ids
-from .evaluate import wrong_reports
+from .evaluate import PROMPT_SETS, TOPK_SWEEP, generic_reports, wrong_reports
 from .paths import MODELS_DIR, resolve
 
 REPO = MODELS_DIR.parent
-#: `locus eval --prompts` value for each Table-5 prompt set of `locus.evaluate`.
-ONNX_PROMPTS = {"none": "", "coarse": "coarse", "coarse+points": "coarse,points",
-                "all": "coarse,points,text"}
 FIXTURES = "data-gen/synth-cxr/test"
+IMAGE_ONLY_DESCRIPTION = (
+    "Image-only reference: the same SAM image encoder (ImageNet MobileNetV2 + FPN) and mask "
+    "decoder, trained with every prompt off on the same data (pseudo-label pretraining, then "
+    "the fold's slices and copies) with a comparable CPU budget; scored with no prompt.")
+
+
+def onnx_prompts(name: str) -> str:
+    """`locus eval --prompts` value of a `locus.evaluate` prompt set ("coarse+text" -> ...)."""
+    return {"none": "", "all": "coarse,points,text"}.get(name, name.replace("+", ","))
 
 
 def step(out: Path, argv: list[str], cwd: Path = MODELS_DIR) -> float:
@@ -53,32 +63,36 @@ def write_reports_csv(path: Path, reports: dict[str, str]) -> None:
         writer.writerows([f"{stem}.png", text] for stem, text in reports.items())
 
 
-def run_fold(cfg_path: Path, data: Path, fold_dir: Path, test: list[str]) -> dict:
+def run_fold(cfg_path: Path, data: Path, fold_dir: Path, test: list[str], *,
+             image_only: bool = False) -> dict:
     py = sys.executable
     times = {"train": step(fold_dir / "full.pt", [
         py, "-m", "locus.train", "--config", str(cfg_path), "--out", str(fold_dir),
         "--cases", str(fold_dir / "train.txt")])}
     times["evaluate"] = step(fold_dir / "metrics.json", [
         py, "-m", "locus.evaluate", "--run", str(fold_dir), "--data", str(data), "--variants",
-        "full", "--cases", str(fold_dir / "test.txt"), "--out", str(fold_dir / "metrics.json")])
+        "full", "--cases", str(fold_dir / "test.txt"), "--out", str(fold_dir / "metrics.json")]
+        + (["--image-only"] if image_only else []))
     times["export"] = step(fold_dir / "bundle" / "manifest.json", [
         py, "-m", "locus.export", "--run", str(fold_dir), "--config", str(cfg_path), "--out",
         str(fold_dir / "bundle"), "--metrics", str(fold_dir / "metrics.json"),
         "--fixtures-from", str(resolve(FIXTURES))])
-    held_out = set(test)
-    cases = [c for c in read_cases(data)[0] if c.stem in held_out]
-    write_reports_csv(fold_dir / "wrong-reports.csv", wrong_reports(cases))
     locus_eval = ["npx", "--no-install", "locus", "eval", "--bundle", str(fold_dir / "bundle"),
                   "--data", str(data)]
-    onnx_seconds = 0.0
-    for name, prompts in ONNX_PROMPTS.items():
-        out = fold_dir / f"onnx-{name}.json"
-        onnx_seconds += step(out, locus_eval + ["--cases", str(fold_dir / "test.txt"),
-                                                "--prompts", prompts, "--out", str(out)], REPO)
-    out = fold_dir / "onnx-wrong-reports.json"
-    onnx_seconds += step(out, locus_eval + ["--reports", str(fold_dir / "wrong-reports.csv"),
-                                            "--out", str(out)], REPO)
-    times["onnx_eval"] = round(onnx_seconds, 1)
+    held_out = ["--cases", str(fold_dir / "test.txt")]
+    runs = [(fold_dir / "onnx-none.json", held_out + ["--prompts", ""])]
+    if not image_only:
+        runs = [(fold_dir / f"onnx-{name}.json", held_out + ["--prompts", onnx_prompts(name)])
+                for name in PROMPT_SETS]
+        runs += [(onnx_topk_file(fold_dir, k), held_out + ["--k", str(k)])
+                 for k in TOPK_SWEEP if k != TOPK_DEFAULT]
+        cases = [c for c in read_cases(data)[0] if c.stem in set(test)]
+        for name, texts in (("wrong", wrong_reports(cases)), ("generic", generic_reports(cases))):
+            write_reports_csv(fold_dir / f"{name}-reports.csv", texts)
+            runs.append((fold_dir / f"onnx-{name}-reports.json",
+                         ["--reports", str(fold_dir / f"{name}-reports.csv")]))
+    times["onnx_eval"] = round(sum(step(out, locus_eval + extra + ["--out", str(out)], REPO)
+                                   for out, extra in runs), 1)
     return times
 
 
@@ -87,6 +101,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--folds", help="comma-separated fold numbers (default: all)")
+    parser.add_argument("--image-only", action="store_true",
+                        help="a prompt-free reference config, scored with no prompt")
+    parser.add_argument("--baseline", help="folder of an --image-only CV to report beside this one")
     args = parser.parse_args(argv)
     cfg_path, out = resolve(args.config), resolve(args.out)
     cfg = load_config(cfg_path)
@@ -98,16 +115,20 @@ def main(argv: list[str] | None = None) -> None:
         fold_dir = out / f"fold{i}"
         write_ids(fold_dir / "test.txt", folds[i])
         write_ids(fold_dir / "train.txt", [s for j, f in enumerate(folds) if j != i for s in f])
-        times = run_fold(cfg_path, data, fold_dir, folds[i])
+        times = run_fold(cfg_path, data, fold_dir, folds[i], image_only=args.image_only)
         times_path = fold_dir / "cv-times.json"
         if not times_path.exists() or times["train"]:
             times_path.write_text(json.dumps(times, indent=1))
-    done = [i for i in range(len(folds)) if (out / f"fold{i}" / "onnx-wrong-reports.json").exists()]
+    last = "onnx-none.json" if args.image_only else "onnx-generic-reports.json"
+    done = [i for i in range(len(folds)) if (out / f"fold{i}" / last).exists()]
     if not done:
         raise SystemExit(f"{out}: no fold has finished")
+    baselines = [baseline_entry(resolve(args.baseline) / "cv.json", name="image-only",
+                                description=IMAGE_ONLY_DESCRIPTION)] if args.baseline else None
     summary = summarize_cv(out, done, [read_ids(out / f"fold{i}" / "test.txt") for i in done],
                            k=len(folds), seed=cfg["data"]["folds"]["seed"],
-                           command="python3 -m locus.cv " + " ".join(argv or sys.argv[1:]))
+                           command="python3 -m locus.cv " + " ".join(argv or sys.argv[1:]),
+                           image_only=args.image_only, baselines=baselines)
     (out / "cv.json").write_text(json.dumps(summary | {"config": cfg}, indent=1))
     (out / "cv-metrics.json").write_text(json.dumps(summary["metrics"], indent=1))
     print(json.dumps({k: v for k, v in summary["metrics"].items() if k != "cross_validation"},

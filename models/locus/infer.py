@@ -50,7 +50,7 @@ class Segmentation:
 class Segmenter:
     def __init__(self, trained: Trained) -> None:
         self.trained = trained
-        self.model = trained.model.eval()
+        self.model = trained.model.eval().to(memory_format=torch.channels_last)
 
     @torch.no_grad()
     def encode_image(self, pixels: np.ndarray) -> tuple[Preprocessed, ImageEmbedding]:

@@ -58,10 +58,10 @@ function printSummary(summary: EvalSummary, total: number): void {
   console.log(lines.join('\n'));
 }
 
-const CSV_HEADER = ['id', 'dice', 'iou', 'predicted_iou', 'readable', 'unreadable_reason', 'error', 'ms'];
+const CSV_HEADER = ['id', 'dice', 'iou', 'predicted_iou', 'points', 'coarse_max', 'readable', 'unreadable_reason', 'error', 'ms'];
 
 function csvRow(r: EvalCaseResult): unknown[] {
-  return [r.id, r.dice, r.iou, r.predictedIou, r.readable, r.unreadableReason, r.error, r.ms.toFixed(1)];
+  return [r.id, r.dice, r.iou, r.predictedIou, r.points, r.coarseMax, r.readable, r.unreadableReason, r.error, r.ms.toFixed(1)];
 }
 
 async function runEvaluation(engine: Engine, entries: DatasetEntry[], values: Options) {

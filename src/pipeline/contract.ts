@@ -183,7 +183,11 @@ export interface Metrics {
   cross_validation?: CrossValidation;
   points?: PointsCoverage;
   baselines?: Baseline[];
-  per_case?: { source: MetricsSource; cases: { case: string; dice: number; iou?: number }[] };
+  per_case?: {
+    source: MetricsSource;
+    /** points: Top-k points used at the manifest k and theta; coarse_max: highest coarse probability. */
+    cases: { case: string; dice: number; iou?: number; points?: number; coarse_max?: number }[];
+  };
   skipped?: { path: string; reason: string }[];
 }
 

@@ -33,6 +33,10 @@ export interface EvalCaseResult {
   iou: number | null;
   /** The decoder's own IoU estimate. */
   predictedIou: number | null;
+  /** How many Top-k points the decoder got (0 when the points prompt is off). */
+  points: number | null;
+  /** The highest coarse-mask probability of the image and report. */
+  coarseMax: number | null;
   /** The report parser's verdict; an unreadable report is still evaluated. */
   readable: boolean | null;
   unreadableReason: string | null;
@@ -97,7 +101,17 @@ async function evaluateOne(
   const start = performance.now();
   const imageName = c.imageName ?? c.id;
   const maskName = c.maskName ?? `${c.id} (mask)`;
-  const empty = { index, id: c.id, dice: null, iou: null, predictedIou: null, readable: null, unreadableReason: null };
+  const empty = {
+    index,
+    id: c.id,
+    dice: null,
+    iou: null,
+    predictedIou: null,
+    points: null,
+    coarseMax: null,
+    readable: null,
+    unreadableReason: null,
+  };
   if (c.problem !== undefined) return { ...empty, error: c.problem, ms: 0 };
   try {
     if (c.report.trim() === '') throw new Error(`${imageName}: empty report`);
@@ -114,6 +128,8 @@ async function evaluateOne(
       dice: dice(result.mask, truth),
       iou: iou(result.mask, truth),
       predictedIou: result.iou,
+      points: result.points.length,
+      coarseMax: result.coarse.probabilities.reduce((a, b) => Math.max(a, b), 0),
       readable: result.report.readable,
       unreadableReason: result.report.reason,
       ms: performance.now() - start,

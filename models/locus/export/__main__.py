@@ -21,7 +21,7 @@ from ..paths import resolve
 from .bundle import export_graphs, manifest
 from .fixtures import FixtureCase, write_fixtures
 
-FIXTURE_CASES = 3
+FIXTURE_CASES = 2
 
 
 def fixture_cases(root: Path) -> list[FixtureCase]:

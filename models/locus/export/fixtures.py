@@ -3,6 +3,7 @@ PyTorch computed them, the selected points and the final mask, so that onnxrunti
 TypeScript pipeline can be checked against the reference (models/README.md, "Fixtures")."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +60,17 @@ def write_case(segmenter: Segmenter, case: FixtureCase, case_id: str, bundle: Pa
     }
     for name, array in _decoder_inputs(analysis, seg.slots, case.settings).items():
         tensors[f"sam_decoder/{name}"] = array
-    index = {}
+    index, written = {}, {}
     for key, array in tensors.items():
+        # a graph's output that is another's input (the image embedding, say) is stored once
+        content = hashlib.sha1(np.ascontiguousarray(array).tobytes()).hexdigest()
+        same = written.get((array.dtype.str, array.shape, content))
+        if same is not None:
+            index[key] = dict(index[same])
+            continue
         rel = f"fixtures/{case_id}/{key.replace('/', '.')}.bin"
         index[key] = {**save_tensor(array, bundle / rel), "file": rel}
+        written[(array.dtype.str, array.shape, content)] = key
     mask_rel = f"fixtures/{case_id}/final_mask.png"
     Image.fromarray(seg.mask.astype(np.uint8) * 255).save(bundle / mask_rel)
     s = case.settings

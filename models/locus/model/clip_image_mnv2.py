@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .mobilenet_v2 import STAGE_CHANNELS, MobileNetV2
+from .mobilenet_v2 import STAGE_CHANNELS, MobileNetV2, map_to_tokens
 
 #: Stride of the dense CLIP grid (and so of the coarse mask).
 COARSE_STRIDE = 16
@@ -51,7 +51,7 @@ class MobileNetImageEncoder(nn.Module):
     @staticmethod
     def tokens(x: torch.Tensor) -> torch.Tensor:
         """Map [B, C, H, W] -> tokens [B, H*W, C] (row-major cells)."""
-        return x.flatten(2).transpose(1, 2)
+        return map_to_tokens(x)
 
     def project_stages(self, stages: list[torch.Tensor]) -> torch.Tensor:
         """The four stage maps -> per-token CLIP embeddings [B, g*g, D] on the stride-16 grid."""

@@ -98,6 +98,18 @@ class BlockSpec:
     dilation: int
 
 
+def map_to_tokens(x: torch.Tensor) -> torch.Tensor:
+    """[B, C, H, W] -> [B, H*W, C] (row-major cells); a view for channels-last maps."""
+    b, c = x.shape[0], x.shape[1]
+    return x.permute(0, 2, 3, 1).reshape(b, -1, c)
+
+
+def tokens_to_map(tokens: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """[B, H*W, C] -> [B, C, H, W] (a channels-last view)."""
+    b, _, c = tokens.shape
+    return tokens.reshape(b, height, width, c).permute(0, 3, 1, 2)
+
+
 def block_specs(output_stride: int = 32) -> list[BlockSpec]:
     """The 17 inverted-residual blocks; with output_stride 16 the stride-32 step becomes
     stride 1 and the blocks after it dilate by 2 (DeepLab's atrous MobileNetV2)."""

@@ -19,6 +19,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .blocks import MLP, Attention, key_padding_bias
+from .mobilenet_v2 import map_to_tokens, tokens_to_map
 
 
 class QGAF(nn.Module):
@@ -90,7 +91,7 @@ class MapQGAF(QGAF):
     def _zoom_in(self, image_map: torch.Tensor) -> torch.Tensor:
         """[B, C, h, w] (square) -> zoomed tokens with positions [B, h*w, C_f]."""
         size = int(image_map.shape[-1])
-        tokens = image_map.flatten(2).transpose(1, 2)
+        tokens = map_to_tokens(image_map)
         zoomed = self.zoom_in_v(tokens)
         return zoomed + fourier_positions(size, zoomed.shape[-1]).to(zoomed.dtype)
 
@@ -98,7 +99,7 @@ class MapQGAF(QGAF):
                 attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """image_map [B, Cv, H, W] (H = W), text_tokens [B, L, Ct], attention_mask [B, L]."""
         # plain ints: the pooling and the position table are fixed by the (static) map size
-        batch, channels, height, width = (int(v) for v in image_map.shape)
+        batch, _, height, width = (int(v) for v in image_map.shape)
         num_queries = self.queries.shape[1]
         factor = max(height // self.pool, 1)
         pooled = F.avg_pool2d(image_map, factor) if factor > 1 else image_map
@@ -112,11 +113,11 @@ class MapQGAF(QGAF):
         s_t = self.norm_t(t + self.self_t(t, t, t, bias_t))
         fused_t = self.cross_t(s_t, s_pool, s_pool)[:, num_queries:]  # [B, L, C_f]
         side = int(pooled.shape[-1])
-        context = (s_pool - v_pool).transpose(1, 2).reshape(batch, -1, side, side)
+        context = tokens_to_map(s_pool - v_pool, side, side)
         if factor > 1:
             context = F.interpolate(context, size=(height, width), mode="bilinear",
                                     align_corners=False)
-        s_v = self.norm_ctx(v_full + context.flatten(2).transpose(1, 2))
+        s_v = self.norm_ctx(v_full + map_to_tokens(context))
         fused_v = self.cross_v(s_v, s_t, s_t, bias_t)  # [B, H*W, C_f]
-        update = self.zoom_out_v(fused_v).transpose(1, 2).reshape(batch, channels, height, width)
+        update = tokens_to_map(self.zoom_out_v(fused_v), height, width)
         return image_map + update, text_tokens + self.zoom_out_t(fused_t)

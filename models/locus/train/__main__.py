@@ -170,6 +170,8 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
     elif mcfg.backbone == "mobilenet_v2":
         init_backbones([model.prompt_generator.image_encoder.backbone,
                         model.sam.image_encoder.backbone])
+    # channels-last convolutions run on oneDNN: about 5x faster for MobileNetV2 on CPU
+    model = model.to(memory_format=torch.channels_last)
     phases = cfg["phases"]
     opts = _options(cfg)
     record = {"prepare_seconds": round(prepared, 1)}
@@ -184,6 +186,7 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
         vmodel = build_locus(vcfg, vocab_size=len(tokenizer.vocab)).to(device)
         # the bridges come from `init` when given, else fresh; the no-QGAF model has none
         vmodel.load_state_dict(base_state, strict=False)
+        vmodel = vmodel.to(memory_format=torch.channels_last)
         params = freeze_for_phase3(vmodel)
         options = LocusOptions(k=TOPK_DEFAULT, theta=THETA_DEFAULT,
                                dropout=cfg["prompts"]["dropout"],
