@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { GRAPH_NAMES, type GraphName, type Manifest, type TensorDType } from '../pipeline/index';
-import { BundleError, readManifest, readVerified, sourceReader, type ReadFile } from '../runtime/bundle';
+import { readManifest, readVerified, sourceReader, type ReadFile } from '../runtime/bundle';
 import { fsBundleSource } from '../runtime/bundle-node';
 import { disposeAll, type Fetches, type Feeds, type OrtBackend, type RuntimeSession, type RuntimeTensor } from '../runtime/ort';
 import { createNodeBackend } from '../runtime/ort-node';
@@ -206,7 +206,7 @@ export async function verifyBundle(bundleDir: string, options: { ep: 'cpu' | 'wa
     await runFixtures(ctx, sessions);
     printRows(report);
   } catch (error) {
-    fail(report, error instanceof BundleError ? error.message : message(error));
+    fail(report, message(error));
   } finally {
     await Promise.all(Object.values(sessions).map((s) => s.release()));
     await backend.dispose();
