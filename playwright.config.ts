@@ -2,8 +2,8 @@
  * Browser tests in Debian's Chromium (never `npx playwright install`), headless with WebGPU enabled
  * (SwiftShader, a CPU adapter, when there is no GPU). Two projects, each with its own server:
  * - worker: the real worker on a bundle fixture, through the test-only harness
- *   (tests/e2e/vite.harness.config.ts, served with `vite preview`);
- * - studio: the built app (`npm run build` -> dist/) served under a subpath by tests/e2e/serve-dist.ts.
+ *   (e2e/vite.harness.config.ts, served with `vite preview`);
+ * - studio: the built app (`npm run build` -> dist/) served under a subpath by e2e/serve-dist.ts.
  */
 import { defineConfig } from '@playwright/test';
 
@@ -11,7 +11,7 @@ const HARNESS_PORT = 4317;
 const STUDIO_PORT = 4318;
 
 export default defineConfig({
-  testDir: 'tests/e2e',
+  testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   // Kept apart from test-results/e2e-harness, which the webServer builds before the run.
   outputDir: 'test-results/playwright',
@@ -40,7 +40,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npm run build:harness && npx vite preview --config tests/e2e/vite.harness.config.ts --port ${HARNESS_PORT}`,
+      command: `npm run build:harness && npx vite preview --config e2e/vite.harness.config.ts --port ${HARNESS_PORT}`,
       url: `http://127.0.0.1:${HARNESS_PORT}/`,
       reuseExistingServer: false,
       timeout: 180_000,
@@ -48,7 +48,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `npm run build && npx tsx tests/e2e/serve-dist.ts ${STUDIO_PORT} dist`,
+      command: `npm run build && npx tsx e2e/serve-dist.ts ${STUDIO_PORT} dist`,
       url: `http://127.0.0.1:${STUDIO_PORT}/locus/`,
       reuseExistingServer: false,
       timeout: 180_000,

@@ -7,7 +7,7 @@
  * WebGPU (device loss, a session that will not build or run) moves every session to WASM and
  * retries once; the result says so in `fallback` and `onEvent` hears it, nothing is silent.
  */
-import { WordPieceTokenizer, parseVocab, type DecodedImage, type GraphName, type Manifest } from '../pipeline/index';
+import { WordPieceTokenizer, parseReport, parseVocab, type DecodedImage, type GraphName, type Manifest } from '../pipeline/index';
 import { loadBundle, type BundleSource, type LoadedBundle, type ProgressCallback } from './bundle';
 import { encodeImage, type EncodedImage } from './encode-image';
 import { decodePrompts } from './decode-prompts';
@@ -117,7 +117,8 @@ export class Engine {
         probabilities: encoded.coarse.probabilities.slice(),
       },
       gpfc: structuredClone(encoded.gpfc),
-      report: encoded.report,
+      // The report as the LViT grammar reads it, for the location panel: text only, no graph.
+      report: parseReport(report),
       embeddingLocation: encoded.embeddingLocation,
       backend: this.backend.info(),
       fallback,

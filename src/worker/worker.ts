@@ -5,9 +5,17 @@
  */
 import * as Comlink from 'comlink';
 import { Engine } from '../runtime/engine';
-import { GRAPH_NAMES, encodeMaskPng, previewGray, toGrayImage, type DecodedImage, type GrayImage } from '../pipeline/index';
-import { OpenedCase, type MaskMetrics, type TruthMask } from '../runtime/opened-case';
-import { decodeInput, evaluateCases, type EvalCaseInput, type EvalCaseResult, type ImageInput } from '../runtime/evaluate';
+import {
+  GRAPH_NAMES,
+  decodeInput,
+  encodeMaskPng,
+  previewGray,
+  toGrayImage,
+  type DecodedImage,
+  type GrayImage,
+  type ImageInput,
+} from '../pipeline/index';
+import { evaluateCases, type EvalCaseInput, type EvalCaseResult } from '../runtime/evaluate';
 import { createWebBackend } from '../runtime/ort-web';
 import type { BackendInfo } from '../runtime/ort';
 import type { AnalysisResult, DecodeResult, EngineEvent, PromptSettings } from '../runtime/results';
@@ -20,6 +28,7 @@ import type {
   Scored,
   WorkerBundleSource,
 } from './api';
+import { OpenedCase, type MaskMetrics, type TruthMask } from './opened-case';
 
 /** The buffers of a result the worker no longer needs, so postMessage moves rather than copies them. */
 function transferables(result: DecodeResult | AnalysisResult): ArrayBuffer[] {

@@ -2,7 +2,8 @@
  * The overlay PNG: the image and the visible overlays at the original resolution, painted by the
  * same routine as the screen (paint.ts), so the file shows what the viewer shows.
  */
-import { paintScene, type Ctx2d } from './paint';
+import { paintScene } from './paint';
+import type { Ctx2d } from './types';
 import { prepareLayers } from './rasters';
 import type { OverlaySettings, ViewerLayers, WindowLevel } from './types';
 

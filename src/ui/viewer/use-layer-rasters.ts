@@ -1,6 +1,7 @@
 /** The viewer's rasters, each rebuilt only when its own inputs change, and the canvas repaint. */
 import { useLayoutEffect, useMemo } from 'react';
-import { paintScene, VIEWER_BACKGROUND, type PaintPoints } from './paint';
+import { paintScene, VIEWER_BACKGROUND } from './paint';
+import type { PaintPoints } from './types';
 import {
   coarseRaster,
   confusionRaster,

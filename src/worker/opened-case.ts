@@ -3,8 +3,7 @@
  * and analyzed later) and its optional ground-truth mask, against which every result is scored.
  * A new image drops the ground truth; a mask whose size differs from the image is refused.
  */
-import { dice, iou, toGrayImage, type DecodedImage, type GrayImage } from '../pipeline/index';
-import { binaryMask, decodeNamed, type ImageInput } from './evaluate';
+import { binaryMask, decodeNamed, dice, iou, toGrayImage, type DecodedImage, type GrayImage, type ImageInput } from '../pipeline/index';
 
 /** Dice and IoU of a mask against the ground truth `truthId` (counts up with every mask set). */
 export interface MaskMetrics {

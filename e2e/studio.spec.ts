@@ -8,10 +8,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { decodeImage } from '../../src/pipeline/index';
-import type { Sample } from '../../src/ui/hooks/samples';
+import { decodeImage } from '../src/pipeline/index';
+import type { Sample } from '../src/ui/hooks/samples';
 
-const SAMPLES = path.resolve(import.meta.dirname, '../../public/samples');
+const SAMPLES = path.resolve(import.meta.dirname, '../public/samples');
 const blocked: string[] = [];
 const consoleLines: string[] = [];
 let page: Page;
@@ -250,7 +250,7 @@ test('an image dropped on the drop zone opens, and segments with its report', as
 test('the CT bundle loads from a local folder, shows its cross-validated figures and segments', async () => {
   const summary = page.locator('summary', { hasText: 'Load another bundle' });
   await summary.click();
-  await page.getByLabel('Bundle folder', { exact: true }).setInputFiles(path.resolve(import.meta.dirname, '../../models/medseg-ct'));
+  await page.getByLabel('Bundle folder', { exact: true }).setInputFiles(path.resolve(import.meta.dirname, '../models/medseg-ct'));
   const bundlePanel = page.getByRole('region', { name: 'Model bundle' });
   await expect(bundlePanel.getByText('Locus CT (MedSeg COVID-19, 50 slices)', { exact: true })).toBeVisible({ timeout: 120_000 });
   await expect(bundlePanel).toContainText('CT');
