@@ -36,9 +36,10 @@ from .paths import MODELS_DIR, resolve
 REPO = MODELS_DIR.parent
 FIXTURES = "data-gen/synth-cxr/test"
 IMAGE_ONLY_DESCRIPTION = (
-    "Image-only reference: the same SAM image encoder (ImageNet MobileNetV2 + FPN) and mask "
-    "decoder, trained with every prompt off on the same data (pseudo-label pretraining, then "
-    "the fold's slices and copies) with a comparable CPU budget; scored with no prompt.")
+    "Image-only reference: Locus's own SAM image encoder (ImageNet MobileNetV2 + FPN) and mask "
+    "decoder from the same pseudo-label pretraining run, fine-tuned on each fold's slices and "
+    "copies with every prompt off for about the CPU time of Locus's per-fold fine-tuning; "
+    "scored with no prompt.")
 
 
 def onnx_prompts(name: str) -> str:
