@@ -7,8 +7,9 @@
  */
 import { defineConfig } from '@playwright/test';
 
-const HARNESS_PORT = 4317;
-const STUDIO_PORT = 4318;
+// Fixed by default; LOCUS_HARNESS_PORT / LOCUS_STUDIO_PORT move them so two checkouts can test at once.
+const HARNESS_PORT = Number(process.env['LOCUS_HARNESS_PORT'] ?? 4317);
+const STUDIO_PORT = Number(process.env['LOCUS_STUDIO_PORT'] ?? 4318);
 
 export default defineConfig({
   testDir: 'tests/e2e',

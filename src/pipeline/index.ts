@@ -4,6 +4,8 @@ export * from './types';
 export * from './geometry';
 export { decodeImage, decodeJpeg, decodePng, sniffFormat } from './decode';
 export type { ImageFormat } from './decode';
+export * from './file-kind';
+export * from './input-checks';
 export * from './preprocess';
 export * from './tokenizer';
 export { PARSER_VERSION, REGIONS, labelString, parseReport, splitWords, withinOneEdit } from './report';

@@ -1,9 +1,22 @@
 /**
  * The studio's current case in the worker: the image the user opened (decoded once, shown at once
  * and analyzed later) and its optional ground-truth mask, against which every result is scored.
- * A new image drops the ground truth; a mask whose size differs from the image is refused.
+ * Each opened image gets a new id, so a result can say which image it was made from. A new image
+ * drops the ground truth; a mask whose size differs from the image is refused; images and masks
+ * that are accepted but doubtful come with warnings.
  */
-import { dice, iou, toGrayImage, type DecodedImage, type GrayImage } from '../pipeline/index';
+import {
+  dice,
+  fileKind,
+  imageWarnings,
+  iou,
+  readImageHeader,
+  toGrayImage,
+  truthWarnings,
+  type DecodedImage,
+  type GrayImage,
+  type InputWarning,
+} from '../pipeline/index';
 import { binaryMask, decodeNamed, type ImageInput } from './evaluate';
 
 /** Dice and IoU of a mask against the ground truth `truthId` (counts up with every mask set). */
@@ -19,31 +32,69 @@ export interface TruthMask {
   width: number;
   height: number;
   truthId: number;
+  /** Why the mask may be the wrong file (not binary, empty, full, the image itself). */
+  warnings: InputWarning[];
+}
+
+/** An image as opened: its id, gray samples for display, and what is doubtful about it. */
+export interface OpenedImage {
+  imageId: string;
+  gray: GrayImage;
+  warnings: InputWarning[];
+}
+
+/** Encoded bytes of an input, or null when it arrived decoded. */
+async function encodedBytes(input: ImageInput): Promise<Uint8Array | null> {
+  if (input instanceof Uint8Array) return input;
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return new Uint8Array(await input.arrayBuffer());
+  return null;
+}
+
+/** Decodes an input and reads its header's warnings (size, aspect, EXIF orientation). */
+async function decodeWithWarnings(input: ImageInput, name: string) {
+  const bytes = await encodedBytes(input);
+  const decoded = await decodeNamed(bytes ?? input, name);
+  const orientation = bytes === null ? 1 : readImageHeader(bytes).orientation;
+  const jpeg = bytes !== null && fileKind(bytes) === 'jpeg';
+  return { decoded, jpeg, warnings: imageWarnings({ width: decoded.width, height: decoded.height, orientation }) };
 }
 
 export class OpenedCase {
   private image: DecodedImage | null = null;
+  private imageId: string | null = null;
   private truth: TruthMask | null = null;
   private truthCount = 0;
+  private imageCount = 0;
+  /** Ids from another worker can never match ours. */
+  private readonly prefix = Math.random().toString(36).slice(2, 8);
 
-  /** Decodes and keeps a new image (dropping the ground truth); returns its gray samples. */
-  async open(input: ImageInput): Promise<GrayImage> {
-    const decoded = await decodeNamed(input, 'cannot read the image');
+  /** Decodes and keeps a new image (dropping the ground truth); returns its id and gray samples. */
+  async open(input: ImageInput): Promise<OpenedImage> {
+    const { decoded, warnings } = await decodeWithWarnings(input, 'cannot read the image');
     const gray = toGrayImage(decoded);
-    this.image = decoded;
-    this.truth = null;
-    return gray;
+    this.adopt(decoded);
+    return { imageId: this.imageId!, gray, warnings };
   }
 
   /** Keeps `image` as the current one without decoding (an analysis given pixels directly). */
-  adopt(image: DecodedImage): void {
-    if (image !== this.image) this.truth = null;
-    this.image = image;
+  adopt(image: DecodedImage): string {
+    if (image !== this.image) {
+      this.truth = null;
+      this.image = image;
+      this.imageCount += 1;
+      this.imageId = `${this.prefix}-${this.imageCount}`;
+    }
+    return this.imageId!;
   }
 
   current(): DecodedImage {
     if (this.image === null) throw new Error('open an image first');
     return this.image;
+  }
+
+  /** The id of the current image (null before one is opened). */
+  currentId(): string | null {
+    return this.imageId;
   }
 
   /** Decodes a mask (any nonzero = lesion) of the current image's size; null clears it. */
@@ -53,15 +104,17 @@ export class OpenedCase {
       return null;
     }
     const image = this.current();
-    const decoded = await decodeNamed(input, 'cannot read the ground truth mask');
+    const { decoded, jpeg } = await decodeWithWarnings(input, 'cannot read the ground truth mask');
     if (decoded.width !== image.width || decoded.height !== image.height) {
       throw new Error(
         `the ground truth mask is ${decoded.width}x${decoded.height} but the image is ${image.width}x${image.height}`,
       );
     }
+    const mask = binaryMask(decoded);
     this.truthCount += 1;
-    this.truth = { mask: binaryMask(decoded), width: decoded.width, height: decoded.height, truthId: this.truthCount };
-    return { ...this.truth, mask: this.truth.mask.slice() };
+    const warnings = truthWarnings(decoded, mask, image, jpeg);
+    this.truth = { mask, width: decoded.width, height: decoded.height, truthId: this.truthCount, warnings };
+    return { ...this.truth, mask: mask.slice() };
   }
 
   /** Dice/IoU against the ground truth, or null without one (or for a mask of another size). */

@@ -128,6 +128,7 @@ function flakyGpu(inner: OrtBackend, lose: boolean, failCreate = false): OrtBack
       return true;
     },
     deviceLost: () => (lose && ep === 'webgpu' ? 'WebGPU device lost (destroyed): test' : null),
+    synchronize: () => inner.synchronize(),
     dispose: () => inner.dispose(),
   };
 }
@@ -156,7 +157,7 @@ describe('Engine fallback from WebGPU', () => {
       onEvent: (e) => e.type === 'fallback' && notices.push(e.notice.reason),
     });
     expect(engine.info()).toMatchObject({ ep: 'wasm', requested: 'webgpu' });
-    expect(engine.info().fallbackReason).toMatch(/session failed on webgpu: simulated unsupported operator/);
+    expect(engine.info().fallbackReason).toMatch(/session failed on webgpu: prompt_generator\.onnx: onnxruntime cannot open this graph: simulated unsupported operator/);
     expect(notices).toHaveLength(1);
     await engine.dispose();
   }, 120_000);

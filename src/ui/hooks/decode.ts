@@ -1,17 +1,17 @@
 /**
  * The result on screen: the last analysis while the prompt settings are its own, else a decoder-only
- * re-run for the current settings (a react-query keyed on the analysis and the settings). Slider
- * drags are debounced lightly, and re-runs never overlap: a queued one whose settings were already
- * superseded is dropped (react-query aborts it), so only the latest runs.
+ * re-run of that analysis for the current settings (a react-query keyed on the analysis id and the
+ * settings). Re-runs start at once and never overlap: a queued one whose settings were superseded
+ * is dropped (react-query aborts it), so a slider drag runs the latest settings as soon as the
+ * decoder is free. A re-run the worker refuses because its analysis was replaced shows nothing.
+ * The result is stale while the report on screen differs from the one analysed.
  */
-import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { DecodeResult, MaskMetrics, PromptSettings, Scored } from '../../worker/api';
+import { markRequest, markResponse } from '../latency';
 import { useCase } from '../state/case';
 import { settingsKey, usePrompts } from '../state/prompts';
-import { locusWorker } from '../worker-client';
-
-const DEBOUNCE_MS = 60;
+import { isCrash, isStale, locusWorker } from '../worker-client';
 
 let tail: Promise<void> = Promise.resolve();
 
@@ -30,32 +30,33 @@ function oneAtATime<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> 
   });
 }
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
-
 export interface Displayed {
   result: Scored<DecodeResult> | null;
   /** True while the result on screen does not yet match the current settings. */
   pending: boolean;
+  /** Why the result no longer matches the case on screen (null: it does); Segment again to refresh it. */
+  stale: string | null;
   error: Error | null;
+}
+
+async function rerun(analysisId: string, settings: PromptSettings): Promise<Scored<DecodeResult>> {
+  const key = settingsKey(settings);
+  markRequest(key);
+  const result = await locusWorker().redecode(analysisId, settings);
+  markResponse(key, result.timings);
+  return result;
 }
 
 export function useDisplayed(): Displayed {
   const analysis = useCase((s) => s.analysis);
-  const analysisId = useCase((s) => s.analysisId);
-  const current = usePrompts((s) => s.settings);
-  const settings: PromptSettings = useDebounced(current, DEBOUNCE_MS);
+  const report = useCase((s) => s.report);
+  const settings = usePrompts((s) => s.settings);
   const key = settingsKey(settings);
+  const analysisId = analysis?.analysisId ?? '';
   const own = analysis !== null && key === settingsKey(analysis.settings);
   const query = useQuery({
     queryKey: ['decode', analysisId, key],
-    queryFn: ({ signal }) => oneAtATime(signal, () => locusWorker().redecode(settings)),
+    queryFn: ({ signal }) => oneAtATime(signal, () => rerun(analysisId, settings)),
     enabled: analysis !== null && !own,
     placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === analysisId ? previous : undefined),
     staleTime: Infinity,
@@ -63,16 +64,19 @@ export function useDisplayed(): Displayed {
     retry: false,
     structuralSharing: false,
   });
-  if (analysis === null) return { result: null, pending: false, error: null };
+  if (analysis === null) return { result: null, pending: false, stale: null, error: null };
   const result = own ? analysis : (query.data ?? analysis);
-  const pending = settingsKey(result.settings) !== settingsKey(current);
-  return { result, pending: pending && !query.isError, error: own ? null : query.error };
+  const refused = query.error !== null && (isStale(query.error) || isCrash(query.error));
+  const failed = !own && query.isError;
+  const pending = settingsKey(result.settings) !== key && !failed;
+  const stale = analysis.reportText !== report ? 'Report changed: Segment again' : null;
+  return { result, pending, stale, error: own || refused ? null : query.error };
 }
 
 /** Dice/IoU of the result on screen against the current ground truth (null without one). */
 export function useMetrics(result: Scored<DecodeResult> | null): MaskMetrics | null {
-  const truth = useCase((s) => s.truth);
-  const analysisId = useCase((s) => s.analysisId);
+  const truth = useCase((s) => s.truth?.mask ?? null);
+  const analysisId = useCase((s) => s.analysis?.analysisId);
   const fresh = result !== null && truth !== null && result.metrics?.truthId === truth.truthId;
   const query = useQuery({
     queryKey: ['score', analysisId, result === null ? '' : settingsKey(result.settings), truth?.truthId],

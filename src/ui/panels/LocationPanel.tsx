@@ -8,7 +8,7 @@ import type { Analysis } from '../state/case';
 
 const THRESHOLD = 0.5;
 
-export function LocationPanel({ analysis }: { analysis: Analysis | null }) {
+export function LocationPanel({ analysis, stale }: { analysis: Analysis | null; stale: string | null }) {
   return (
     <section className="panel" aria-labelledby="location-heading">
       <h2 id="location-heading">Location</h2>
@@ -16,6 +16,11 @@ export function LocationPanel({ analysis }: { analysis: Analysis | null }) {
         <p className="hint">Segment a case to compare the report's regions with the model's (GPFC) after each stage.</p>
       ) : (
         <>
+          {stale !== null && (
+            <p className="warning" role="note">
+              {stale}: these regions were read from the earlier report.
+            </p>
+          )}
           {!analysis.report.readable && (
             <p className="warning" role="note">
               The report could not be read: {analysis.report.reason}. The text prompt still uses it; its regions are unknown.

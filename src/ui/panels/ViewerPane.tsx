@@ -39,9 +39,9 @@ function ConfusionLegend() {
 }
 
 export function useLayers(displayed: Displayed): ViewerLayers {
-  const image = useCase((s) => s.image);
+  const image = useCase((s) => s.image?.gray ?? null);
   const analysis = useCase((s) => s.analysis);
-  const truth = useCase((s) => s.truth);
+  const truth = useCase((s) => s.truth?.mask ?? null);
   const userPoints = usePrompts((s) => s.settings.userPoints);
   const result = displayed.result;
   const coarse = useMemo(() => (analysis ? { map: analysis.coarse, geometry: analysis.geometry } : null), [analysis]);
@@ -91,7 +91,7 @@ function OverlayBar() {
   );
 }
 
-export function ViewerPane({ layers }: { layers: ViewerLayers }) {
+export function ViewerPane({ layers, stale }: { layers: ViewerLayers; stale: string | null }) {
   const overlays = useView((s) => s.overlays);
   const transform = useView((s) => s.transform);
   const windowLevel = useView((s) => s.windowLevel);
@@ -112,9 +112,17 @@ export function ViewerPane({ layers }: { layers: ViewerLayers }) {
     <div className="viewer-pane">
       <div className="viewer-toolbar">
         <OverlayBar />
-        {comparing && <ConfusionLegend />}
-        {overlays.visible.coarse && hasAnalysis && <CoarseScale opacity={overlays.opacity.coarse} />}
+        {/* A row of fixed height: legends coming and going never move the image. */}
+        <div className="viewer-legends">
+          {comparing && <ConfusionLegend />}
+          {overlays.visible.coarse && hasAnalysis && <CoarseScale opacity={overlays.opacity.coarse} />}
+        </div>
       </div>
+      {stale !== null && (
+        <p className="stale-banner" role="note">
+          {stale}: the mask and regions shown belong to the report as it was.
+        </p>
+      )}
       <Viewer
         layers={layers}
         overlays={overlays}
