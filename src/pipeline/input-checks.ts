@@ -187,7 +187,8 @@ export function reportWarnings(report: string): InputWarning[] {
   }
   const tag = MARKUP.exec(report);
   if (tag !== null) {
-    warnings.push({ code: 'report-markup', message: `the report contains markup (${tag[0].slice(0, 40)}); it is read as plain text` });
+    const shown = tag[0].length > 40 ? `${tag[0].slice(0, 40)}…` : tag[0];
+    warnings.push({ code: 'report-markup', message: `the report contains markup (${shown}); it is read as plain text` });
   }
   return warnings;
 }

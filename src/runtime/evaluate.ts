@@ -4,7 +4,18 @@
  * (models/README.md section 7). A bad case (undecodable file, size mismatch, empty report) becomes
  * a one-line error naming its file and the loop goes on with the rest.
  */
-import { decodeImage, dice, iou, summarize, type DecodedImage } from '../pipeline/index';
+import {
+  decodeImage,
+  dice,
+  fileKind,
+  imageWarnings,
+  iou,
+  readImageHeader,
+  summarize,
+  truthWarnings,
+  type DecodedImage,
+  type InputWarning,
+} from '../pipeline/index';
 import type { Engine } from './engine';
 import type { PromptSettings } from './results';
 
@@ -36,6 +47,8 @@ export interface EvalCaseResult {
   /** The report parser's verdict; an unreadable report is still evaluated. */
   readable: boolean | null;
   unreadableReason: string | null;
+  /** Accepted but doubtful inputs (a tiny image, a mask that is not binary, empty, full or the image itself). */
+  warnings: (InputWarning & { file: string })[];
   ms: number;
 }
 
@@ -88,6 +101,12 @@ export async function decodeNamed(input: ImageInput, name: string): Promise<Deco
   }
 }
 
+/** Size and EXIF warnings of an image that arrived as file bytes (decoded pixels have no header). */
+function headerWarnings(input: ImageInput, image: DecodedImage): InputWarning[] {
+  const orientation = input instanceof Uint8Array ? readImageHeader(input).orientation : 1;
+  return imageWarnings({ width: image.width, height: image.height, orientation });
+}
+
 async function evaluateOne(
   engine: Engine,
   c: EvalCaseInput,
@@ -97,7 +116,7 @@ async function evaluateOne(
   const start = performance.now();
   const imageName = c.imageName ?? c.id;
   const maskName = c.maskName ?? `${c.id} (mask)`;
-  const empty = { index, id: c.id, dice: null, iou: null, predictedIou: null, readable: null, unreadableReason: null };
+  const empty = { index, id: c.id, dice: null, iou: null, predictedIou: null, readable: null, unreadableReason: null, warnings: [] };
   if (c.problem !== undefined) return { ...empty, error: c.problem, ms: 0 };
   try {
     if (c.report.trim() === '') throw new Error(`${imageName}: empty report`);
@@ -108,8 +127,14 @@ async function evaluateOne(
     }
     const result = await engine.analyze(image, c.report, settings);
     const truth = binaryMask(mask);
+    const named = (file: string, warnings: InputWarning[]) => warnings.map((w) => ({ ...w, file }));
+    const jpegMask = c.mask instanceof Uint8Array && fileKind(c.mask) === 'jpeg';
     return {
       ...empty,
+      warnings: [
+        ...named(imageName, headerWarnings(c.image, image)),
+        ...named(maskName, truthWarnings(mask, truth, image, jpegMask)),
+      ],
       error: null,
       dice: dice(result.mask, truth),
       iou: iou(result.mask, truth),
