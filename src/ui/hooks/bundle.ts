@@ -89,6 +89,23 @@ export function useLoadBundle() {
   return useMutation({ mutationKey: ['bundle'], mutationFn: loadChoice });
 }
 
+/**
+ * Resolves once a bundle is active (at once if one is); rejects if the first load fails. A sample
+ * clicked while the first bundle loads opens at once and segments when the bundle is ready.
+ */
+export function bundleReady(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (state: ReturnType<typeof useBundleState.getState>) => {
+      if (state.active !== null) resolve();
+      else if (state.loading === null && state.failure !== null) reject(new Error(`no bundle: ${state.failure.message}`));
+      else return false;
+      return true;
+    };
+    if (check(useBundleState.getState())) return;
+    const stop = useBundleState.subscribe((state) => check(state) && stop());
+  });
+}
+
 /** The bundle in use (undefined before the first load succeeded). */
 export function useActiveBundle(): BundleSummary | undefined {
   return useBundleState((s) => s.active?.summary);

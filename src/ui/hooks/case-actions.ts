@@ -15,6 +15,7 @@ import { useCase } from '../state/case';
 import { usePrompts } from '../state/prompts';
 import { useView } from '../state/view';
 import { errorMessage, isCrash, isStale, locusWorker } from '../worker-client';
+import { bundleReady } from './bundle';
 import { fetchSampleFile, type Sample } from './samples';
 
 const DROPPED_IMAGE = 'The image changed while the last one was being analysed: that result was dropped. Press Segment for this image.';
@@ -61,6 +62,7 @@ function release(): void {
 
 /** Analyses the case on screen (the caller holds the analysis slot). */
 async function analyzeCase(): Promise<void> {
+  await bundleReady();
   const { image, report } = useCase.getState();
   if (image === null) throw new Error('open an image first');
   adopt(await locusWorker().analyzeOpened(image.id, report, usePrompts.getState().settings));

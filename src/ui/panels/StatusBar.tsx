@@ -37,8 +37,10 @@ function useActivity(displayed: Displayed): string {
   if (active === undefined) return failure !== null ? 'No bundle: loading failed (see the bundle panel)' : 'Starting…';
   if (displayed.stale !== null && displayed.result !== null) return displayed.stale;
   if (displayed.pending) return 'Updating the mask…';
-  if (error !== null || displayed.error !== null) return 'Error (see the message)';
+  if (displayed.error !== null) return 'Error (see the message)';
+  // A refused file leaves the case as it was: the result on screen still matches it.
   if (displayed.result !== null) return 'Done';
+  if (error !== null) return 'Error (see the message)';
   return hasImage ? 'Ready: press Segment' : 'Ready: open an image or pick a sample';
 }
 
@@ -53,8 +55,17 @@ export function StatusBar({ displayed }: { displayed: Displayed }) {
   const provider = providerText(backend);
   const webgpu = backend?.ep === 'webgpu';
   const value = progressText(progress).value;
+  const analysisId = useCase((s) => s.analysis?.analysisId ?? '');
+  const shown = displayed.result?.settings;
+  // Machine-readable twins of the text, for the soak and latency scripts and the tests.
+  const data = {
+    'data-done': text === 'Done' ? 'true' : 'false',
+    'data-analysis': analysisId,
+    'data-k': shown?.k ?? '',
+    'data-theta': shown?.theta ?? '',
+  };
   return (
-    <div className="status" role="status" aria-live="polite" aria-label="Studio status">
+    <div className="status" role="status" aria-live="polite" aria-label="Studio status" {...data}>
       <span className={`badge ${backend === null ? '' : webgpu ? 'gpu' : 'cpu'}`} title={provider.full}>
         {provider.short}
       </span>
