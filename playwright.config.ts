@@ -2,8 +2,8 @@
  * Browser tests in Debian's Chromium (never `npx playwright install`), headless with WebGPU enabled
  * (SwiftShader, a CPU adapter, when there is no GPU). Projects:
  * - worker: the real worker on a bundle fixture, through the test-only harness
- *   (tests/e2e/vite.harness.config.ts, served with `vite preview`);
- * - studio: the built app (`npm run build` -> dist/) served under a subpath by tests/e2e/serve-dist.ts,
+ *   (e2e/vite.harness.config.ts, served with `vite preview`);
+ * - studio: the built app (`npm run build` -> dist/) served under a subpath by e2e/serve-dist.ts,
  *   on WebGPU;
  * - studio-wasm: the same build in a Chromium without WebGPU (the studio falls back to WASM and
  *   says so): the bad-input corpus, worker crashes and the soak, which are about inputs, the
@@ -18,7 +18,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const QUIET = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export default defineConfig({
-  testDir: 'tests/e2e',
+  testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   // Kept apart from test-results/e2e-harness, which the webServer builds before the run.
   outputDir: 'test-results/playwright',
@@ -43,7 +43,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npm run build:harness && npx vite preview --config tests/e2e/vite.harness.config.ts --port ${HARNESS_PORT}`,
+      command: `npm run build:harness && npx vite preview --config e2e/vite.harness.config.ts --port ${HARNESS_PORT}`,
       url: `http://127.0.0.1:${HARNESS_PORT}/`,
       reuseExistingServer: false,
       timeout: 180_000,
@@ -51,7 +51,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `npm run build && npx tsx tests/e2e/serve-dist.ts ${STUDIO_PORT} dist`,
+      command: `npm run build && npx tsx e2e/serve-dist.ts ${STUDIO_PORT} dist`,
       url: `http://127.0.0.1:${STUDIO_PORT}/locus/`,
       reuseExistingServer: false,
       timeout: 180_000,

@@ -11,4 +11,4 @@ $py -m locus.train --config "$config" --out "$run"
 $py -m locus.evaluate --run "$run" --data "$test_dir" --out "$run/metrics.json"
 $py -m locus.export --run "$run" --config "$config" --out "$bundle" --metrics "$run/metrics.json"
 bundle_abs=$(realpath -m "$bundle")
-(cd .. && npx --no-install tsx scripts/verify-bundle.ts "$bundle_abs")
+(cd .. && node bin/locus.mjs verify "$bundle_abs")

@@ -13,4 +13,4 @@ $py -m locus.train --config configs/medseg-ct.json --out runs/medseg-ct
 $py -m locus.export --run runs/medseg-ct --config configs/medseg-ct.json --out medseg-ct \
   --metrics runs/medseg-cv/cv-metrics.json --fixtures-from data-gen/synth-cxr/test
 bundle_abs=$(realpath -m medseg-ct)
-(cd .. && npx --no-install tsx scripts/verify-bundle.ts "$bundle_abs")
+(cd .. && node bin/locus.mjs verify "$bundle_abs")

@@ -26,7 +26,7 @@ def run(*args: str, cwd: Path = MODELS) -> None:
 def verify(bundle: Path) -> None:
     if shutil.which("node") is None or not (REPO / "node_modules" / ".bin" / "tsx").exists():
         pytest.skip("export verification needs node and `npm ci` (node_modules/.bin/tsx)")
-    run(str(REPO / "node_modules" / ".bin" / "tsx"), "scripts/verify-bundle.ts", str(bundle), cwd=REPO)
+    run("node", "bin/locus.mjs", "verify", str(bundle), cwd=REPO)
 
 
 def test_smoke_training_exports_a_verified_bundle(tmp_path: Path) -> None:

@@ -14,9 +14,10 @@ export const COMMAND_USAGE: Record<string, string> = {
                 [--cases IDS.txt] [--reports REPORTS.csv|.xlsx]
                 [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]`,
   bench: `  locus bench   --bundle DIR [--ep cpu|wasm|webgpu] [--runs N] [--image FILE --report TEXT] [--json out.json]`,
+  verify: `  locus verify  BUNDLE [--ep cpu|wasm] [--tol 1e-4] [--json out.json]`,
 };
 
-const EXIT_CODES = `exit codes: 0 ok; 1 failure (bad bundle, unreadable input); 2 usage error;
+const EXIT_CODES = `exit codes: 0 ok; 1 failure (bad bundle, unreadable input; verify: any check failed); 2 usage error;
             3 eval finished but some cases could not be scored (listed, the rest are in the results)`;
 
 export const USAGE = `usage: locus <command> [options]
@@ -47,7 +48,12 @@ const PROMPT_OPTIONS = {
 
 export type Options = Record<string, string | boolean | undefined>;
 
-export function parseCommand(argv: string[], options: ParseArgsConfig['options']): Options {
+/** Options (the prompt options included) and up to `maxPositionals` plain arguments. */
+export function parseCommandArgs(
+  argv: string[],
+  options: ParseArgsConfig['options'],
+  maxPositionals: number,
+): { values: Options; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -55,12 +61,16 @@ export function parseCommand(argv: string[], options: ParseArgsConfig['options']
       strict: true,
       allowPositionals: true,
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${String(positionals[0])}'`);
-    return values as Options;
+    if (positionals.length > maxPositionals) throw new UsageError(`unexpected argument '${String(positionals[maxPositionals])}'`);
+    return { values: values as Options, positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+export function parseCommand(argv: string[], options: ParseArgsConfig['options']): Options {
+  return parseCommandArgs(argv, options, 0).values;
 }
 
 export function requireOption(values: Options, name: string): string {
@@ -80,7 +90,7 @@ export function executionProvider(values: Options, allowed: readonly ExecutionPr
   return ep as ExecutionProvider;
 }
 
-function numberOption(values: Options, name: string): number | undefined {
+export function numberOption(values: Options, name: string): number | undefined {
   const raw = optionalString(values, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);

@@ -1,16 +1,18 @@
 /**
- * The `locus` command (bin/locus.mjs runs this file through tsx): segment, eval, bench.
+ * The `locus` command (bin/locus.mjs runs this file through tsx): segment, eval, bench, verify.
  * Errors are one line on stderr; the exit codes are listed in USAGE.
  */
 import { USAGE, UsageError, commandUsage } from './args';
 import { benchCommand } from './bench';
 import { evalCommand } from './eval';
 import { segmentCommand } from './segment';
+import { verifyCommand } from './verify';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   segment: segmentCommand,
   eval: evalCommand,
   bench: benchCommand,
+  verify: verifyCommand,
 };
 
 function firstLine(error: unknown): string {

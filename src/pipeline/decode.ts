@@ -8,6 +8,8 @@
  * - palette: looked up to 8-bit RGB (transparency ignored);
  * - JPEG: gray stays one channel, colour (and CMYK) becomes RGB. JPEG decoders may differ from
  *   libjpeg by a code here and there, so JPEG parity with Python is close, not exact.
+ * Also what every input path shares: bytes, a Blob or decoded pixels in (`decodeInput`, with the
+ * input named in errors by `decodeNamed`), and a ground-truth mask as 0/1 (`binaryMask`).
  */
 import { decode as decodePngRaw } from 'fast-png';
 import type { DecodedPng } from 'fast-png';
@@ -181,5 +183,37 @@ export function decodeJpeg(input: Uint8Array | ArrayBuffer): DecodedImage {
     return { width, height, channels: 3, bitDepth: 8, data: raw.data };
   } catch (err) {
     throw new Error(`corrupt JPEG: ${message(err)}`, { cause: err });
+  }
+}
+
+/** Encoded file bytes (PNG/JPEG), a Blob, or pixels already decoded. */
+export type ImageInput = Uint8Array | Blob | DecodedImage;
+
+/** Decodes file bytes or a Blob; passes decoded pixels through. */
+export async function decodeInput(input: ImageInput): Promise<DecodedImage> {
+  if (input instanceof Uint8Array) return decodeImage(input);
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return decodeImage(new Uint8Array(await input.arrayBuffer()));
+  return input as DecodedImage;
+}
+
+/** Nonzero is lesion (any channel), as models/locus/data/dataset.py read_mask. */
+export function binaryMask(mask: DecodedImage): Uint8Array {
+  const out = new Uint8Array(mask.width * mask.height);
+  const c = mask.channels;
+  const colour = Math.min(c, 3);
+  for (let i = 0; i < out.length; i++) {
+    let on = 0;
+    for (let k = 0; k < colour; k++) on |= mask.data[i * c + k] ?? 0;
+    out[i] = on > 0 ? 1 : 0;
+  }
+  return out;
+}
+
+/** decodeInput, its error prefixed with `name` (a file name, or what the input is). */
+export async function decodeNamed(input: ImageInput, name: string): Promise<DecodedImage> {
+  try {
+    return await decodeInput(input);
+  } catch (error) {
+    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -2,8 +2,8 @@
 export * from './contract';
 export * from './types';
 export * from './geometry';
-export { decodeImage, decodeJpeg, decodePng, sniffFormat } from './decode';
-export type { ImageFormat } from './decode';
+export { binaryMask, decodeImage, decodeInput, decodeJpeg, decodeNamed, decodePng, sniffFormat } from './decode';
+export type { ImageFormat, ImageInput } from './decode';
 export * from './file-kind';
 export * from './input-checks';
 export * from './preprocess';

@@ -149,7 +149,8 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function readVerified(
+/** Reads one bundle file and checks its byte count (when given) and sha256 against the manifest's. */
+export async function readVerified(
   read: ReadFile,
   path: string,
   expect: { sha256: string; bytes?: number },

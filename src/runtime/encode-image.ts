@@ -5,12 +5,10 @@
  */
 import {
   coarseProbabilityMap,
-  parseReport,
   preprocess,
   type DecodedImage,
   type Geometry,
   type Manifest,
-  type ParsedReport,
   type WordPieceTokenizer,
 } from '../pipeline/index';
 import { disposeAll, readFloat32, type Fetches, type OrtBackend, type RuntimeTensor } from './ort';
@@ -37,7 +35,6 @@ export interface EncodedImage {
   geometry: Geometry;
   coarse: CoarseMap;
   gpfc: GpfcProbabilities;
-  report: ParsedReport;
   tensors: ImageTensors;
   embeddingLocation: string;
   timings: StageTimings;
@@ -142,7 +139,6 @@ export async function encodeImage(ctx: EngineContext, image: DecodedImage, repor
       geometry: pre.value.geometry,
       coarse,
       gpfc,
-      report: parseReport(report),
       tensors,
       embeddingLocation: tensors.image_embedding.location,
       timings: { preprocess: pre.ms, prompt_generator: prompts.ms, sam_image_encoder: encoder.ms },

@@ -9,6 +9,7 @@
  */
 import {
   WordPieceTokenizer,
+  parseReport,
   parseVocab,
   reportWarnings,
   truncationWarning,
@@ -132,7 +133,8 @@ export class Engine {
         probabilities: encoded.coarse.probabilities.slice(),
       },
       gpfc: structuredClone(encoded.gpfc),
-      report: encoded.report,
+      // The report as the LViT grammar reads it, for the location panel: text only, no graph.
+      report: parseReport(report),
       embeddingLocation: encoded.embeddingLocation,
       backend: this.backend.info(),
       fallback,

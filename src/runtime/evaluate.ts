@@ -5,7 +5,8 @@
  * a one-line error naming its file and the loop goes on with the rest.
  */
 import {
-  decodeImage,
+  binaryMask,
+  decodeNamed,
   dice,
   fileKind,
   imageWarnings,
@@ -14,13 +15,11 @@ import {
   summarize,
   truthWarnings,
   type DecodedImage,
+  type ImageInput,
   type InputWarning,
 } from '../pipeline/index';
 import type { Engine } from './engine';
 import type { PromptSettings } from './results';
-
-/** Encoded file bytes (PNG/JPEG), a Blob, or pixels already decoded. */
-export type ImageInput = Uint8Array | Blob | DecodedImage;
 
 export interface EvalCaseInput {
   id: string;
@@ -70,35 +69,6 @@ export interface EvaluateOptions {
   onCase?: (result: EvalCaseResult) => void | Promise<void>;
   /** Checked between cases; true stops the loop (the summary says cancelled). */
   shouldStop?: () => boolean;
-}
-
-/** Decodes file bytes or a Blob; passes decoded pixels through. */
-export async function decodeInput(input: ImageInput): Promise<DecodedImage> {
-  if (input instanceof Uint8Array) return decodeImage(input);
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return decodeImage(new Uint8Array(await input.arrayBuffer()));
-  return input as DecodedImage;
-}
-
-/** Nonzero is lesion (any channel), as models/locus/data/dataset.py read_mask. */
-export function binaryMask(mask: DecodedImage): Uint8Array {
-  const out = new Uint8Array(mask.width * mask.height);
-  const c = mask.channels;
-  const colour = Math.min(c, 3);
-  for (let i = 0; i < out.length; i++) {
-    let on = 0;
-    for (let k = 0; k < colour; k++) on |= mask.data[i * c + k] ?? 0;
-    out[i] = on > 0 ? 1 : 0;
-  }
-  return out;
-}
-
-/** decodeInput, its error prefixed with `name` (a file name, or what the input is). */
-export async function decodeNamed(input: ImageInput, name: string): Promise<DecodedImage> {
-  try {
-    return await decodeInput(input);
-  } catch (error) {
-    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
 }
 
 /** Size and EXIF warnings of an image that arrived as file bytes (decoded pixels have no header). */

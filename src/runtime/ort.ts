@@ -25,9 +25,16 @@ export interface RuntimeTensor {
 export type Feeds = Record<string, RuntimeTensor>;
 export type Fetches = Record<string, RuntimeTensor>;
 
+/** What a session says about one of its inputs or outputs (ORT's InferenceSession.ValueMetadata). */
+export type ValueMetadata =
+  | { readonly name: string; readonly isTensor: false }
+  | { readonly name: string; readonly isTensor: true; readonly type: string; readonly shape: readonly (number | string)[] };
+
 export interface RuntimeSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
   run(feeds: Feeds): Promise<Fetches>;
   release(): Promise<void>;
 }

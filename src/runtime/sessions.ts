@@ -1,10 +1,11 @@
 /**
  * The three graph sessions of a bundle, created one at a time (peak memory stays one graph's
- * worth) and each checked against the manifest's input and output names before it is used.
+ * worth) and each checked against the manifest's input and output names, dtypes and dims before
+ * it is used.
  */
-import { GRAPH_NAMES, type GraphName, type GraphSpec, type Manifest } from '../pipeline/index';
+import { GRAPH_NAMES, type GraphName, type GraphSpec, type Manifest, type TensorSpec } from '../pipeline/index';
 import type { LoadedBundle } from './bundle';
-import type { OrtBackend, RuntimeSession } from './ort';
+import type { OrtBackend, RuntimeSession, ValueMetadata } from './ort';
 
 export type GraphSessions = Record<GraphName, RuntimeSession>;
 
@@ -30,19 +31,33 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
-/** Input and output names must match the manifest's, in order. */
-export function checkSessionNames(graph: GraphName, spec: GraphSpec, session: RuntimeSession): void {
+/** A tensor's dtype and static dims must be the manifest's; a symbolic dim (string) is accepted. */
+function metadataProblem(spec: TensorSpec, meta: ValueMetadata | undefined): string | null {
+  if (meta === undefined || !meta.isTensor) return null;
+  const dimsAgree = meta.shape.length === spec.shape.length && meta.shape.every((d, j) => typeof d === 'string' || d === spec.shape[j]);
+  if (meta.type === spec.dtype && dimsAgree) return null;
+  return `${spec.name} is ${meta.type}[${meta.shape.join(',')}] in the graph, ${spec.dtype}[${spec.shape.join(',')}] in the manifest`;
+}
+
+/**
+ * Input and output names must match the manifest's, in order; and where the session describes
+ * them, their dtypes and static dims too.
+ */
+export function checkSessionContract(graph: GraphName, spec: GraphSpec, session: RuntimeSession): void {
   const sides = [
-    { role: 'inputs', actual: session.inputNames, wanted: spec.inputs.map((t) => t.name) },
-    { role: 'outputs', actual: session.outputNames, wanted: spec.outputs.map((t) => t.name) },
+    { role: 'inputs', actual: session.inputNames, specs: spec.inputs, metadata: session.inputMetadata },
+    { role: 'outputs', actual: session.outputNames, specs: spec.outputs, metadata: session.outputMetadata },
   ];
-  for (const { role, actual, wanted } of sides) {
+  for (const { role, actual, specs, metadata } of sides) {
+    const wanted = specs.map((t) => t.name);
     if (!sameNames(actual, wanted)) {
       throw new SessionContractError(
         `${spec.file} (${graph}): the graph's ${role} are [${actual.join(', ')}], ` +
           `the manifest says [${wanted.join(', ')}]`,
       );
     }
+    const problems = specs.map((t, i) => metadataProblem(t, metadata[i])).filter((p) => p !== null);
+    if (problems.length > 0) throw new SessionContractError(`${spec.file} (${graph}): ${problems.join('; ')}`);
   }
 }
 
@@ -72,7 +87,7 @@ export async function createSessions(
           throw new Error(`${bundle.manifest.graphs[graph].file}: onnxruntime cannot open this graph: ${why}`, { cause: error });
         });
       sessions[graph] = session;
-      checkSessionNames(graph, bundle.manifest.graphs[graph], session);
+      checkSessionContract(graph, bundle.manifest.graphs[graph], session);
       onCreated?.(graph, index);
     }
   } catch (error) {

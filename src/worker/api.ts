@@ -4,10 +4,9 @@
  * { type: 'module' }))`; callbacks go in `Comlink.proxy(...)`, and image buffers should be sent
  * with `Comlink.transfer` (results come back with their buffers transferred, never copied).
  */
-import type { GrayImage, InputWarning, Manifest } from '../pipeline/index';
+import type { GrayImage, ImageInput, InputWarning, Manifest } from '../pipeline/index';
 import type { BundleProgress, BundleSource } from '../runtime/bundle';
-import type { EvalCaseInput, EvalCaseResult, EvalSummary, ImageInput } from '../runtime/evaluate';
-import type { MaskMetrics, OpenedImage, TruthMask } from '../runtime/opened-case';
+import type { EvalCaseInput, EvalCaseResult, EvalSummary } from '../runtime/evaluate';
 import type { AdapterInfo, BackendInfo, ExecutionProvider } from '../runtime/ort';
 import type {
   AnalysisResult,
@@ -21,6 +20,7 @@ import type {
   Stage,
   StageTimings,
 } from '../runtime/results';
+import type { MaskMetrics, OpenedImage, TruthMask } from './opened-case';
 
 export type {
   AdapterInfo,

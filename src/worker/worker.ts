@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import { Engine } from '../runtime/engine';
 import {
   GRAPH_NAMES,
+  decodeInput,
   encodeMaskPng,
   previewGray,
   reportRefusal,
@@ -16,10 +17,10 @@ import {
   toGrayImage,
   type DecodedImage,
   type GrayImage,
+  type ImageInput,
 } from '../pipeline/index';
 import { loadBundle } from '../runtime/bundle';
-import { OpenedCase, type MaskMetrics, type OpenedImage, type TruthMask } from '../runtime/opened-case';
-import { decodeInput, evaluateCases, type EvalCaseInput, type EvalCaseResult, type ImageInput } from '../runtime/evaluate';
+import { evaluateCases, type EvalCaseInput, type EvalCaseResult } from '../runtime/evaluate';
 import { createWebBackend } from '../runtime/ort-web';
 import type { BackendInfo } from '../runtime/ort';
 import type { AnalysisResult, DecodeResult, EngineEvent, PromptSettings } from '../runtime/results';
@@ -37,6 +38,7 @@ import type {
   StaleInputErrorName,
   WorkerBundleSource,
 } from './api';
+import { OpenedCase, type MaskMetrics, type OpenedImage, type TruthMask } from './opened-case';
 import { throttled, transferables, wholeBuffers } from './transfer';
 
 /** How often the worker says it is alive (the studio restarts a worker that stays silent). */

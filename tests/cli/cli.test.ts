@@ -1,18 +1,18 @@
 /**
  * The `locus` CLI: segment writes a mask of the original size; eval scores an LViT folder (CSV
  * or XLSX reports) exactly as the engine does and reports bad cases as one-line errors naming
- * their files, going on with the rest (exit code 3); bench prints every stage.
+ * their files, going on with the rest (exit code 3); bench prints every stage; verify checks a
+ * bundle against its manifest and fixtures and lists every failure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { decodeImage, dice, iou } from '../../src/pipeline/index';
+import { binaryMask, decodeImage, dice, iou } from '../../src/pipeline/index';
 import { naturalCompare } from '../../src/cli/dataset';
 import { fsBundleSource } from '../../src/runtime/bundle-node';
 import { Engine } from '../../src/runtime/engine';
-import { binaryMask } from '../../src/runtime/evaluate';
 import { createNodeBackend } from '../../src/runtime/ort-node';
 import { BUNDLE_DIR } from '../runtime/fixture-cases';
 import { lvitFolder, samples, SAMPLES_DIR, tempDir, writeReportsCsv, type Sample } from './lvit-folder';
@@ -222,4 +222,52 @@ describe('locus bench', () => {
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/no WebGPU adapter/);
   }, 60_000);
+});
+
+describe('locus verify', () => {
+  /** The bundle under test copied to a scratch folder, with `edit` applied there. */
+  function editedBundle(edit: (dir: string) => void): string {
+    const dir = path.join(scratch('verify'), 'bundle');
+    cpSync(BUNDLE_DIR, dir, { recursive: true });
+    edit(dir);
+    return dir;
+  }
+
+  it('passes the bundle: every fixture output of every graph within the tolerance (npm run verify:bundle)', async () => {
+    const json = path.join(scratch('verify-ok'), 'report.json');
+    const { stdout } = await run(process.execPath, ['bin/locus.mjs', 'verify', BUNDLE_DIR, '--json', json]);
+    expect(stdout).toMatch(/onnxruntime-node [\d.]+ on cpu/);
+    expect(stdout.trimEnd()).toMatch(/bundle OK$/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { ok: boolean; rows: { ok: boolean; maxAbsDiff: number }[] };
+    expect(report.ok).toBe(true);
+    expect(report.rows.length).toBeGreaterThanOrEqual(3 * 8);
+    expect(report.rows.every((r) => r.ok && r.maxAbsDiff <= 1e-4)).toBe(true);
+  }, 120_000);
+
+  it('lists a changed graph and every output above --tol, one line each (exit 1)', async () => {
+    const dir = editedBundle((d) => appendFileSync(path.join(d, 'sam_decoder.onnx'), 'x'));
+    const result = await locus('verify', dir, '--tol', '0');
+    expect(result.code).toBe(1);
+    const failures = result.out.split('\n').filter((line) => line.startsWith('FAIL '));
+    expect(failures[0]).toMatch(/^FAIL graph sam_decoder: sam_decoder\.onnx: \d+ bytes, the manifest says \d+$/);
+    expect(failures.slice(1).every((line) => /^FAIL case \S+ graph \S+ output \S+: max abs diff .* > tol 0$/.test(line))).toBe(true);
+    expect(result.out).toMatch(/bundle FAILED: \d+ failure\(s\)$/);
+  }, 120_000);
+
+  it('refuses a manifest whose regions disagree with the pipeline, naming the field', async () => {
+    const dir = editedBundle((d) => {
+      const file = path.join(d, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { regions: string[] };
+      manifest.regions.reverse();
+      writeFileSync(file, JSON.stringify(manifest));
+    });
+    const result = await locus('verify', dir);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/^FAIL manifest\.json: not a Locus bundle manifest: \/regions: /m);
+  });
+
+  it('needs exactly one bundle folder (exit 2)', async () => {
+    expect(await locus('verify')).toMatchObject({ code: 2 });
+    expect((await locus('verify', BUNDLE_DIR, BUNDLE_DIR)).err).toMatch(/unexpected argument/);
+  });
 });

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-import { decodeTensor, type FixtureSettings, type FixtureTensorRef, type HostTensor } from '../../src/runtime/fixtures';
+import { decodeTensor, type FixtureSettings, type FixtureTensorRef, type HostTensor } from '../../src/cli/fixtures';
 import { validateManifest } from '../../src/runtime/manifest';
 import type { Manifest } from '../../src/pipeline/contract';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, decodeJpeg, decodePng, sniffFormat } from '../../src/pipeline/decode';
+import { binaryMask, decodeImage, decodeInput, decodeJpeg, decodeNamed, decodePng, sniffFormat } from '../../src/pipeline/decode';
 import { toGray } from '../../src/pipeline/preprocess';
 import { maxAbsDiff } from './bundle';
 import { DATA_DIR } from './vectors';
@@ -61,5 +61,20 @@ describe('decode errors and formats', () => {
     const data = Uint16Array.from([0, 1000, 4095, 65535]);
     const image = decodePng(encodePng({ width: 2, height: 2, data, depth: 16, channels: 1 }));
     expect(image).toEqual({ width: 2, height: 2, channels: 1, bitDepth: 16, data });
+  });
+});
+
+describe('decoding inputs', () => {
+  it('reads any nonzero channel of a mask as lesion', () => {
+    const rgb = { width: 2, height: 1, channels: 3 as const, bitDepth: 8 as const, data: Uint8Array.of(0, 0, 0, 0, 9, 0) };
+    expect(Array.from(binaryMask(rgb))).toEqual([0, 1]);
+  });
+
+  it('takes bytes, a Blob or decoded pixels, and names what could not be read', async () => {
+    const bytes = read('gray8.png');
+    const fromBytes = await decodeInput(bytes);
+    expect(await decodeInput(new Blob([bytes.slice()]))).toEqual(fromBytes);
+    expect(await decodeInput(fromBytes)).toBe(fromBytes);
+    await expect(decodeNamed(Uint8Array.of(1, 2, 3), 'scan.png')).rejects.toThrow(/^scan\.png: not a PNG or JPEG/);
   });
 });

@@ -87,6 +87,14 @@ describe('loadBundle', () => {
     await expect(loadBundle(source)).rejects.toThrow(/^manifest\.json: not a Locus bundle manifest/);
   });
 
+  it('refuses a bundle whose region order is not the pipeline\'s, naming the field', async () => {
+    const source = editManifest((m) => {
+      const regions = (m as unknown as { regions: string[] }).regions;
+      regions.push(regions.shift()!);
+    });
+    await expect(loadBundle(source)).rejects.toThrow(/^manifest\.json: .*\/regions: \[right_middle, .*\] is not this runtime's region order/);
+  });
+
   it('rejects paths that leave the bundle folder', async () => {
     const source = editManifest((m) => {
       (m.graphs['sam_decoder'] as unknown as { file: string }).file = '../x.onnx';
@@ -110,5 +118,16 @@ describe('session contract', () => {
     await expect(opening).rejects.toBeInstanceOf(SessionContractError);
     await expect(opening).rejects.toThrow(/sam_decoder\.onnx \(sam_decoder\): the graph's inputs are \[.*has_text\], the manifest says \[.*has_text_prompt\]/);
     expect(sessions()).toBe(3);
+  });
+
+  it('refuses a manifest whose dims differ from the graph, naming the tensor', async () => {
+    const source = editManifest((m) => {
+      const output = (m.graphs['sam_decoder'] as unknown as { outputs: { shape: number[] }[] }).outputs[0]!;
+      output.shape = [1, 1, 32, 32];
+    });
+    const { backend } = await countingBackend();
+    await expect(Engine.open(source, backend)).rejects.toThrow(
+      /sam_decoder\.onnx \(sam_decoder\): mask_logits is float32\[1,1,64,64\] in the graph, float32\[1,1,32,32\] in the manifest/,
+    );
   });
 });

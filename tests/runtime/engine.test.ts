@@ -19,7 +19,7 @@ const manifest = JSON.parse(readFileSync(path.join(BUNDLE_DIR, 'manifest.json'),
   preprocess: { input_size: number };
   sam: { mask_logits_size: [number, number]; mask_threshold: number };
 };
-/** What `npm run verify:bundle` allows between onnxruntime and PyTorch on every output. */
+/** What `locus verify` allows between onnxruntime and PyTorch on every output. */
 const VERIFY_TOLERANCE = 1e-4;
 const inputSize = manifest.preprocess.input_size;
 
@@ -111,6 +111,8 @@ function flakyGpu(inner: OrtBackend, lose: boolean, failCreate = false): OrtBack
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,
+        inputMetadata: session.inputMetadata,
+        outputMetadata: session.outputMetadata,
         release: () => session.release(),
         run: async (feeds) => {
           if (!failed) {

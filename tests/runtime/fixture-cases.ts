@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeImage, frameToImage, framePoint, type DecodedImage, type Geometry } from '../../src/pipeline/index';
-import type { FixtureSettings } from '../../src/runtime/fixtures';
+import type { FixtureSettings } from '../../src/cli/fixtures';
 import type { PromptSettings } from '../../src/runtime/results';
 
 export const BUNDLE_DIR = path.resolve(process.env['LOCUS_BUNDLE'] ?? 'models/demo-cxr');

@@ -4,7 +4,7 @@ Exports the run's `full.pt` to a bundle folder: three ONNX graphs, vocab.txt, fi
 first cases of `--fixtures-from` (default: the config's test split) and manifest.json, with the
 training record and the metrics record (`--metrics`, written by `python3 -m locus.evaluate` or, as
 cv-metrics.json, by `python3 -m locus.cv`; without it the manifest's metrics are null).
-Check the result with `npm run verify:bundle -- <bundle>`.
+Check the result with `npx locus verify <bundle>` (or `npm run verify:bundle -- <bundle>`).
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Tests of locus.export: the ONNX graphs match graph_specs, the manifest matches the schema and
-the files, and (with node + npm ci) the bundle passes scripts/verify-bundle.ts under onnxruntime.
+the files, and (with node + npm ci) the bundle passes `locus verify` under onnxruntime.
 
 The model is a tiny untrained one: the contract, not the weights, is under test.
 """
@@ -181,7 +181,7 @@ def test_bundle_round_trip_with_onnxruntime(trained, bundle, tmp_path):
                    metrics=None, fixtures={"index": "fixtures/index.json"})
     (folder / "manifest.json").write_text(json.dumps(doc, indent=2) + "\n")
     assert index["cases"][1]["points"]["labels"][:3] == [1, 1, 0]
-    result = subprocess.run(["npx", "tsx", "scripts/verify-bundle.ts", str(folder)], cwd=REPO,
+    result = subprocess.run(["node", "bin/locus.mjs", "verify", str(folder)], cwd=REPO,
                             capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bundle OK" in result.stdout

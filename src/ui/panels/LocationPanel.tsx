@@ -1,9 +1,9 @@
 /**
  * Location: the regions the report names (parsed by the worker) beside the GPFC probabilities of
- * each of the 4 stages, on lung diagrams and in a table (the viewer's LocationDiagram), stages that
+ * each of the 4 stages, on lung diagrams and in a table (location/LocationDiagram), stages that
  * disagree with the report highlighted. An unreadable report shows the parser's reason.
  */
-import { LocationDiagram } from '../viewer/LocationDiagram';
+import { LocationDiagram } from '../location/LocationDiagram';
 import type { Analysis } from '../state/case';
 
 const THRESHOLD = 0.5;

@@ -1,6 +1,5 @@
 /** The viewer wired to the stores, with the overlay switches and the coarse map's colour scale above it. */
 import { useMemo } from 'react';
-import type { Displayed } from '../hooks/decode';
 import { useAnalyzing } from '../hooks/case-actions';
 import { useCase } from '../state/case';
 import { usePrompts } from '../state/prompts';
@@ -35,26 +34,6 @@ function ConfusionLegend() {
         </li>
       ))}
     </ul>
-  );
-}
-
-export function useLayers(displayed: Displayed): ViewerLayers {
-  const image = useCase((s) => s.image?.gray ?? null);
-  const analysis = useCase((s) => s.analysis);
-  const truth = useCase((s) => s.truth?.mask ?? null);
-  const userPoints = usePrompts((s) => s.settings.userPoints);
-  const result = displayed.result;
-  const coarse = useMemo(() => (analysis ? { map: analysis.coarse, geometry: analysis.geometry } : null), [analysis]);
-  return useMemo(
-    () => ({
-      image,
-      coarse,
-      modelPoints: result?.points ?? [],
-      userPoints,
-      mask: result?.mask ?? null,
-      truth: truth?.mask ?? null,
-    }),
-    [image, coarse, result, userPoints, truth],
   );
 }
 

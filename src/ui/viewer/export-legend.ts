@@ -3,11 +3,10 @@
  * the overlays that are shown, in the same colours the viewer paints with. It sits below the image
  * (rows 0..h-1 of the file stay the image, pixel for pixel) and wraps to the image's width.
  */
-import type { Ctx2d } from './paint';
 import { colormapCss } from './colormap';
 import { CONFUSION_COLORS } from './confusion';
 import { MASK_RGB } from './rasters';
-import type { OverlaySettings, ViewerLayers } from './types';
+import type { Ctx2d, OverlaySettings, ViewerLayers } from './types';
 
 export interface LegendItem {
   /** A filled swatch colour, 'gradient' for the heatmap scale, or 'outline' for a dashed white edge. */

@@ -4,7 +4,8 @@
  * strip below the image saying what each colour and mark means.
  */
 import { layoutLegend, legendItems, paintLegend } from './export-legend';
-import { paintScene, type Ctx2d } from './paint';
+import { paintScene } from './paint';
+import type { Ctx2d } from './types';
 import { prepareLayers } from './rasters';
 import type { OverlaySettings, ViewerLayers, WindowLevel } from './types';
 

@@ -1,6 +1,6 @@
 /** Which user point a pointer is on, judged in screen px so the target size does not depend on zoom. */
-import { imageToScreen, type ScreenPoint, type ViewSize } from './view-transform';
-import type { ViewTransform } from './types';
+import { imageToScreen } from './view-transform';
+import type { ScreenPoint, ViewSize, ViewTransform } from './types';
 
 /** Hit radius around a point marker, CSS px (a little larger than the marker for easy grabbing). */
 export const HIT_RADIUS = 10;

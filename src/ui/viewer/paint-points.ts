@@ -4,13 +4,8 @@
  * square with "−") so that they read without colour vision.
  */
 import type { ChosenPoint, PromptPoint } from '../../worker/api';
-import type { Ctx2d, PaintView } from './paint';
+import type { Ctx2d, MarkerStyle } from './types';
 import { imageToScreen } from './view-transform';
-
-export interface MarkerStyle {
-  view: PaintView;
-  alpha: number;
-}
 
 const POSITIVE = '#16a34a';
 const NEGATIVE = '#dc2626';

@@ -3,13 +3,10 @@
  * Layers are drawn in image pixels under the view's matrix (overlays cannot drift from the
  * anatomy); strokes and markers are sized in screen px so they read the same at every zoom.
  */
-import type { ChosenPoint, PromptPoint } from '../../worker/api';
-import { paintModelPoints, paintUserPoints, type MarkerStyle } from './paint-points';
+import { paintModelPoints, paintUserPoints } from './paint-points';
 import { MASK_RGB, type PreparedLayers } from './rasters';
-import type { OverlaySettings, ViewTransform } from './types';
-import { canvasMatrix, type ViewSize } from './view-transform';
-
-export type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+import type { Ctx2d, MarkerStyle, OverlaySettings, PaintPoints, PaintView } from './types';
+import { canvasMatrix } from './view-transform';
 
 export const VIEWER_BACKGROUND = '#0b0e13';
 /** The mask fill is this fraction of the overlay's opacity: the outline carries the edge. */
@@ -18,25 +15,6 @@ const MASK_FILL_ALPHA = 0.4;
 const CONFUSION_ALPHA = 0.6;
 const OUTLINE_PX = 1.5;
 const HALO_PX = 3.5;
-
-export interface PaintView {
-  transform: ViewTransform;
-  /** The canvas's size in CSS px. */
-  size: ViewSize;
-  /** Device px per CSS px. */
-  dpr: number;
-  /** Markers, labels and strokes grow by this factor (1 on screen; larger for a big export). */
-  markerScale: number;
-  /** Fill outside the image; null leaves it transparent. */
-  background: string | null;
-}
-
-export interface PaintPoints {
-  model: readonly ChosenPoint[];
-  user: readonly PromptPoint[];
-  /** A user point being dragged: drawn at `x, y` (image px) instead of where it was. */
-  dragging: { index: number; x: number; y: number } | null;
-}
 
 function setImageMatrix(ctx: Ctx2d, view: PaintView): void {
   const m = canvasMatrix(view.transform, view.size, view.dpr);

@@ -1,8 +1,9 @@
 /**
- * What the viewer draws and what it reports back. The studio's stores own this state; the viewer
- * only paints it and turns pointer input into image-space edits. Everything here is in original
- * image pixels (ImagePoint) except the coarse map, which lives on the model's grid and is placed
- * on the image through `geometry`.
+ * What the viewer draws and what it reports back, and the types its modules share (screen
+ * geometry, the painting context and view). The studio's stores own the state; the viewer only
+ * paints it and turns pointer input into image-space edits. Layers are in original image pixels
+ * (ImagePoint) except the coarse map, which lives on the model's grid and is placed on the image
+ * through `geometry`; screen points are CSS px from the canvas's top-left corner.
  */
 import type { ChosenPoint, CoarseMap, PromptPoint } from '../../worker/api';
 import type { Geometry, GrayImage, ImagePoint } from '../../pipeline/index';
@@ -14,6 +15,18 @@ export type DisplayImage = GrayImage;
 export interface WindowLevel {
   level: number;
   width: number;
+}
+
+/** A point in CSS px from the canvas's top-left corner. */
+export interface ScreenPoint {
+  x: number;
+  y: number;
+}
+
+/** Canvas size in CSS px. */
+export interface ViewSize {
+  width: number;
+  height: number;
 }
 
 /** Zoom and pan: `scale` screen px per image px; (x, y) = image point at the canvas centre. */
@@ -52,4 +65,32 @@ export interface ViewerCallbacks {
   onMovePoint(index: number, point: ImagePoint): void;
   onTransformChange(transform: ViewTransform): void;
   onWindowLevelChange(windowLevel: WindowLevel): void;
+}
+
+/** Where the viewer paints: the screen canvas or an export's offscreen one. */
+export type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+export interface PaintView {
+  transform: ViewTransform;
+  /** The canvas's size in CSS px. */
+  size: ViewSize;
+  /** Device px per CSS px. */
+  dpr: number;
+  /** Markers, labels and strokes grow by this factor (1 on screen; larger for a big export). */
+  markerScale: number;
+  /** Fill outside the image; null leaves it transparent. */
+  background: string | null;
+}
+
+export interface PaintPoints {
+  model: readonly ChosenPoint[];
+  user: readonly PromptPoint[];
+  /** A user point being dragged: drawn at `x, y` (image px) instead of where it was. */
+  dragging: { index: number; x: number; y: number } | null;
+}
+
+/** How point markers are drawn: the view they sit in and the points overlay's opacity. */
+export interface MarkerStyle {
+  view: PaintView;
+  alpha: number;
 }

@@ -1,6 +1,6 @@
 /** The canvas's CSS size and device pixel ratio, followed with a ResizeObserver. */
 import { useEffect, useState, type RefObject } from 'react';
-import type { ViewSize } from './view-transform';
+import type { ViewSize } from './types';
 
 export interface CanvasSize extends ViewSize {
   dpr: number;

@@ -1,7 +1,8 @@
 /** The viewer's rasters, each rebuilt only when its own inputs change, and the canvas repaint. */
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { MARKS, markPaintedSoon, measured } from '../latency';
-import { paintScene, VIEWER_BACKGROUND, type PaintPoints } from './paint';
+import { paintScene, VIEWER_BACKGROUND } from './paint';
+import type { PaintPoints } from './types';
 import {
   coarseRaster,
   confusionRaster,

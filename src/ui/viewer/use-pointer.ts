@@ -7,8 +7,8 @@
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { ImagePoint } from '../../pipeline/index';
 import { HIT_RADIUS, hitTestPoint } from './hit-test';
-import type { DisplayImage, ViewTransform, ViewerCallbacks, WindowLevel } from './types';
-import { insideImage, panBy, screenToImage, type ScreenPoint, type ViewSize } from './view-transform';
+import type { DisplayImage, ScreenPoint, ViewSize, ViewTransform, ViewerCallbacks, WindowLevel } from './types';
+import { insideImage, panBy, screenToImage } from './view-transform';
 import { dragWindowLevel, windowSpan } from './window-level';
 
 /** A press that moves less than this (CSS px) is a click, not a drag. */

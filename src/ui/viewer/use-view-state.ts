@@ -6,8 +6,8 @@
  * equal to the last report is taken as an echo, so a studio storing reports cannot loop.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { DisplayImage, ViewTransform, WindowLevel } from './types';
-import { fitTransform, sameTransform, type ViewSize } from './view-transform';
+import type { DisplayImage, ViewSize, ViewTransform, WindowLevel } from './types';
+import { fitTransform, sameTransform } from './view-transform';
 import { autoWindowLevel } from './window-level';
 
 export interface ViewState<T> {

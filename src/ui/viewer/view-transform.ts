@@ -4,19 +4,7 @@
  * ViewTransform keeps image point (centerX, centerY) at the canvas centre at `scale` CSS px per
  * image px, so it survives canvas resizes without drifting.
  */
-import type { ViewTransform } from './types';
-
-/** A point in CSS px from the canvas's top-left corner. */
-export interface ScreenPoint {
-  x: number;
-  y: number;
-}
-
-/** Canvas size in CSS px. */
-export interface ViewSize {
-  width: number;
-  height: number;
-}
+import type { ScreenPoint, ViewSize, ViewTransform } from './types';
 
 /** The 2-D affine matrix (a, 0, 0, d, e, f) for CanvasRenderingContext2D.setTransform. */
 export interface CanvasMatrix {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layoutLegend, legendItems } from '../../../src/ui/viewer/export-legend';
-import type { Ctx2d } from '../../../src/ui/viewer/paint';
-import type { OverlaySettings, ViewerLayers } from '../../../src/ui/viewer/types';
+import type { Ctx2d, OverlaySettings, ViewerLayers } from '../../../src/ui/viewer/types';
 
 const layers = {
   image: { width: 4, height: 4, data: new Uint8Array(16), maxValue: 255 },

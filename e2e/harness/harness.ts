@@ -4,7 +4,7 @@
  * `window.locusHarness.run(ep)` and checks what comes back.
  */
 import * as Comlink from 'comlink';
-import type { Geometry } from '../../../src/pipeline/index';
+import type { Geometry } from '../../src/pipeline/index';
 import type {
   BackendInfo,
   DecodeResult,
@@ -12,7 +12,7 @@ import type {
   EvalSummary,
   LoadProgress,
   LocusWorkerApi,
-} from '../../../src/worker/api';
+} from '../../src/worker/api';
 
 const BUNDLE = new URL('./bundle/', window.location.href).href;
 
@@ -76,7 +76,7 @@ async function fetchBytes(relative: string): Promise<Uint8Array> {
 }
 
 async function run(ep: 'webgpu' | 'wasm', caseIndex = 0): Promise<HarnessRun> {
-  const worker = new Worker(new URL('../../../src/worker/worker.ts', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('../../src/worker/worker.ts', import.meta.url), { type: 'module' });
   const api = Comlink.wrap<LocusWorkerApi>(worker);
   const progress: LoadProgress[] = [];
   try {

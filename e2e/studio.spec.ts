@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { decodeImage } from '../../src/pipeline/index';
+import { decodeImage } from '../src/pipeline/index';
 import {
   SAMPLES,
   area,
@@ -345,7 +345,7 @@ test('a bundle that fails to load leaves the working one, its result and the pro
 test('the CT bundle loads from a local folder, shows its cross-validated figures and segments', async () => {
   const summary = page.locator('summary', { hasText: 'Load another bundle' });
   await summary.click();
-  await page.getByLabel('Bundle folder', { exact: true }).setInputFiles(path.resolve(import.meta.dirname, '../../models/medseg-ct'));
+  await page.getByLabel('Bundle folder', { exact: true }).setInputFiles(path.resolve(import.meta.dirname, '../models/medseg-ct'));
   const bundlePanel = page.getByRole('region', { name: 'Model bundle' });
   await expect(bundlePanel.getByText('Locus CT (MedSeg COVID-19, 50 slices)', { exact: true })).toBeVisible({ timeout: 180_000 });
   // The demo bundle's result belonged to the demo model: cleared, with a word.

@@ -1,5 +1,5 @@
 /**
- * Builds the test-only worker harness (tests/e2e/harness) into test-results/e2e-harness, with the
+ * Builds the test-only worker harness (e2e/harness) into test-results/e2e-harness, with the
  * bundle under test (LOCUS_BUNDLE, default models/demo-cxr) copied to ./bundle/. Never part of
  * dist/: the app's own build is vite.config.ts. `vite --config` on this file serves the same page
  * from source, as the studio's dev server does.
@@ -8,7 +8,7 @@ import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
-const repo = path.resolve(import.meta.dirname, '../..');
+const repo = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(repo, 'test-results/e2e-harness');
 const bundleDir = path.resolve(repo, process.env['LOCUS_BUNDLE'] ?? 'models/demo-cxr');
 
@@ -32,7 +32,7 @@ function harnessBundle(): Plugin {
 }
 
 export default defineConfig({
-  root: path.join(repo, 'tests/e2e/harness'),
+  root: path.join(repo, 'e2e/harness'),
   base: './',
   logLevel: 'warn',
   plugins: [harnessBundle()],

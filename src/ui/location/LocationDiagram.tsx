@@ -5,10 +5,10 @@
  * number for screen readers.
  */
 import { useId } from 'react';
-import { colormapCss } from './colormap';
+import { colormapCss } from '../viewer/colormap';
 import { summarizeRegions, type RegionSummary } from './lung-regions';
 import { LungPanel, type RegionLook } from './LungPanel';
-import './viewer.css';
+import './location.css';
 
 export interface LocationDiagramProps {
   /** Region names in manifest order (right_upper, ..., left_lower). */
@@ -82,7 +82,7 @@ function RegionTable({ rows, stageCount }: { rows: RegionSummary[]; stageCount: 
                 {row.disagreements[s] && (
                   <>
                     {' ≠'}
-                    <span className="viewer-sr-only"> (disagrees with the report)</span>
+                    <span className="location-sr-only"> (disagrees with the report)</span>
                   </>
                 )}
               </td>

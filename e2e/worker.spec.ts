@@ -4,7 +4,7 @@
  * the two masks must agree. Every request that does not go to the local harness server fails.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { decodeImage, maskLogitsToOriginal } from '../../src/pipeline/index';
+import { decodeImage, maskLogitsToOriginal } from '../src/pipeline/index';
 import type { HarnessRun } from './harness/harness';
 
 const runs: Partial<Record<'webgpu' | 'wasm', HarnessRun>> = {};

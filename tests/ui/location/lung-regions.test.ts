@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disagrees, regionLabel, regionPlace, summarizeRegions } from '../../../src/ui/viewer/lung-regions';
+import { disagrees, regionLabel, regionPlace, summarizeRegions } from '../../../src/ui/location/lung-regions';
 
 describe('lung regions', () => {
   it('places regions by name, not by order', () => {

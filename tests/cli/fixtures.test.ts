@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTensors, decodeTensor, parseFixtureIndex, planGraphCase, type FixtureCase } from '../../src/runtime/fixtures';
+import { compareTensors, decodeTensor, parseFixtureIndex, planGraphCase, type FixtureCase } from '../../src/cli/fixtures';
 import type { GraphSpec } from '../../src/pipeline/index';
 
 function littleEndian(write: (view: DataView) => void, bytes: number): ArrayBuffer {

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { encode as encodePng } from 'fast-png';
-import { decodeImage } from '../../src/pipeline/index';
-import type { Sample } from '../../src/ui/hooks/samples';
+import { decodeImage } from '../src/pipeline/index';
+import type { Sample } from '../src/ui/hooks/samples';
 
-export const SAMPLES = path.resolve(import.meta.dirname, '../../public/samples');
+export const SAMPLES = path.resolve(import.meta.dirname, '../public/samples');
 
 const samples = JSON.parse(readFileSync(path.join(SAMPLES, 'index.json'), 'utf8')) as Sample[];
 export const sample = (id: string): Sample => samples.find((s) => s.id === id)!;

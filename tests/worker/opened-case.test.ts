@@ -1,6 +1,6 @@
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { OpenedCase } from '../../src/runtime/opened-case';
+import { OpenedCase } from '../../src/worker/opened-case';
 
 const png = (width: number, height: number, values: number[]) =>
   encodePng({ width, height, data: Uint8Array.from(values), channels: 1, depth: 8 });

@@ -1,12 +1,12 @@
 /**
- * Bundle fixtures: reference tensors the exporter recorded from PyTorch, per case and graph.
- *
- * Byte parsing is pure (ArrayBuffer in, typed array out) so node and the browser share it;
- * callers inject how a bundle-relative path is read.
+ * Bundle fixtures (models/README.md section 6): reference tensors the exporter recorded from
+ * PyTorch, per case and graph, which `locus verify` re-runs and compares. Byte parsing is pure
+ * (bytes in, typed array out); the caller says how a bundle-relative path is read.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { GraphSpec, TensorDType } from '../pipeline/index';
+import type { ReadFile } from '../runtime/bundle';
 
 export interface FixtureTensorRef {
   dtype: TensorDType;
@@ -55,8 +55,6 @@ export interface HostTensor {
   shape: number[];
   data: TensorData;
 }
-
-export type ReadBytes = (relativePath: string) => Promise<ArrayBuffer>;
 
 const BYTES_PER_ELEMENT: Record<TensorDType, number> = { float32: 4, int64: 8, int32: 4, uint8: 1, bool: 1 };
 
@@ -120,16 +118,17 @@ export function elementCount(shape: readonly number[]): number {
 
 const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Decodes raw little-endian C-order bytes; the result never aliases `buffer`. */
-export function decodeTensor(buffer: ArrayBuffer, dtype: TensorDType, shape: readonly number[]): HostTensor {
+/** Decodes raw little-endian C-order bytes; the result never aliases `input`. */
+export function decodeTensor(input: ArrayBuffer | Uint8Array, dtype: TensorDType, shape: readonly number[]): HostTensor {
   const count = elementCount(shape);
   const expectedBytes = count * BYTES_PER_ELEMENT[dtype];
-  if (buffer.byteLength !== expectedBytes) {
-    throw new Error(`${dtype}[${shape.join(',')}] needs ${expectedBytes} bytes, got ${buffer.byteLength}`);
+  if (input.byteLength !== expectedBytes) {
+    throw new Error(`${dtype}[${shape.join(',')}] needs ${expectedBytes} bytes, got ${input.byteLength}`);
   }
-  const bytes = buffer.slice(0);
-  if (!hostIsLittleEndian) swapBytes(new Uint8Array(bytes), BYTES_PER_ELEMENT[dtype]);
-  const data = typedView(bytes, dtype);
+  // A copy at offset 0 of its own buffer, so every typed view is aligned.
+  const copy = (input instanceof Uint8Array ? input : new Uint8Array(input)).slice();
+  if (!hostIsLittleEndian) swapBytes(copy, BYTES_PER_ELEMENT[dtype]);
+  const data = typedView(copy.buffer, dtype);
   if (dtype === 'bool' && data.some((v) => v !== 0 && v !== 1)) {
     throw new Error('bool tensor holds a byte other than 0 or 1');
   }
@@ -157,7 +156,7 @@ function swapBytes(bytes: Uint8Array, width: number): void {
   }
 }
 
-export async function loadFixtureTensor(read: ReadBytes, ref: FixtureTensorRef): Promise<HostTensor> {
+export async function loadFixtureTensor(read: ReadFile, ref: FixtureTensorRef): Promise<HostTensor> {
   return decodeTensor(await read(ref.file), ref.dtype, ref.shape);
 }
 

@@ -2,7 +2,7 @@
  * A minimal static server for the studio e2e tests: dist/ mounted under a subpath (/locus/), so the
  * tests prove the build works from any static host and any path (relative base). Nothing else.
  *
- * usage: tsx tests/e2e/serve-dist.ts [port] [dir]
+ * usage: tsx e2e/serve-dist.ts [port] [dir]
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';

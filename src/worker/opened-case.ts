@@ -6,6 +6,8 @@
  * that are accepted but doubtful come with warnings.
  */
 import {
+  binaryMask,
+  decodeNamed,
   dice,
   fileKind,
   imageWarnings,
@@ -15,9 +17,9 @@ import {
   truthWarnings,
   type DecodedImage,
   type GrayImage,
+  type ImageInput,
   type InputWarning,
 } from '../pipeline/index';
-import { binaryMask, decodeNamed, type ImageInput } from './evaluate';
 
 /** Dice and IoU of a mask against the ground truth `truthId` (counts up with every mask set). */
 export interface MaskMetrics {

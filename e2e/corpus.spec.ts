@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { corpus, corpusBytes, corpusPath, editedBundle, kinds, type Kind } from '../fixtures/bad-inputs/corpus';
+import { corpus, corpusBytes, corpusPath, editedBundle, kinds, type Kind } from '../tests/fixtures/bad-inputs/corpus';
 import { area, openStudio, sample, save, settled as settledOn, status as statusOf, type StudioPage } from './studio-page';
 
 let studio: StudioPage;
