@@ -73,7 +73,7 @@ describe('locus segment', () => {
 
 describe('first-run answers', () => {
   it('prints a command\'s own usage for --help, with exit code 0', async () => {
-    for (const name of ['segment', 'eval', 'bench']) {
+    for (const name of ['segment', 'eval', 'bench', 'verify']) {
       const help = await locus(name, '--help');
       expect(help.code).toBe(0);
       expect(help.out).toMatch(new RegExp(`^usage:\\n  locus ${name} `));

@@ -6,6 +6,7 @@
  * decoder is free. A re-run the worker refuses because its analysis was replaced shows nothing.
  * The result is stale while the report on screen differs from the one analysed.
  */
+import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { DecodeResult, MaskMetrics, PromptSettings, Scored } from '../../worker/api';
 import { markRequest, markResponse } from '../latency';
@@ -64,13 +65,14 @@ export function useDisplayed(): Displayed {
     retry: false,
     structuralSharing: false,
   });
-  if (analysis === null) return { result: null, pending: false, stale: null, error: null };
-  const result = own ? analysis : (query.data ?? analysis);
+  const result = analysis === null ? null : own ? analysis : (query.data ?? analysis);
   const refused = query.error !== null && (isStale(query.error) || isCrash(query.error));
   const failed = !own && query.isError;
-  const pending = settingsKey(result.settings) !== key && !failed;
-  const stale = analysis.reportText !== report ? 'Report changed: Segment again' : null;
-  return { result, pending, stale, error: own || refused ? null : query.error };
+  const pending = result !== null && settingsKey(result.settings) !== key && !failed;
+  const stale = analysis !== null && analysis.reportText !== report ? 'Report changed: Segment again' : null;
+  const error = analysis === null || own || refused ? null : query.error;
+  // One object per state, so panels that only take `displayed` skip renders where nothing changed.
+  return useMemo(() => ({ result, pending, stale, error }), [result, pending, stale, error]);
 }
 
 /** Dice/IoU of the result on screen against the current ground truth (null without one). */

@@ -1,5 +1,5 @@
 /** The model bundle: what it is and how well it scored, loading progress, and loading another one. */
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import type { BundleSummary } from '../../worker/api';
 import { shippedChoice, useActiveBundle, useLoadBundle, useShippedBundles } from '../hooks/bundle';
 import { useBundleState, type BundleChoice } from '../state/bundle';
@@ -148,7 +148,8 @@ function OtherBundle() {
   );
 }
 
-export function BundlePanel({ noBundles }: { noBundles: boolean }) {
+/** Memoised: the studio re-renders on every re-run, this panel only when its own props change. */
+export const BundlePanel = memo(function BundlePanel({ noBundles }: { noBundles: boolean }) {
   const active = useActiveBundle();
   const loading = useBundleState((s) => s.loading !== null);
   const failure = useBundleState((s) => s.failure);
@@ -167,4 +168,4 @@ export function BundlePanel({ noBundles }: { noBundles: boolean }) {
       <OtherBundle />
     </section>
   );
-}
+});

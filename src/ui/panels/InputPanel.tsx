@@ -1,5 +1,5 @@
 /** The case's inputs: image (drop zone or picker), ground truth, report, and the Segment button. */
-import { useState, type DragEvent } from 'react';
+import { memo, useState, type DragEvent } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing, useOpenImage, useOpenTruth, useSegment } from '../hooks/case-actions';
@@ -99,7 +99,8 @@ function useReportCheck(report: string) {
   });
 }
 
-export function InputPanel() {
+/** Memoised: the studio re-renders on every re-run, this panel only when its own props change. */
+export const InputPanel = memo(function InputPanel() {
   const report = useCase((s) => s.report);
   const setReport = useCase((s) => s.setReport);
   const hasImage = useCase((s) => s.image !== null);
@@ -148,4 +149,4 @@ export function InputPanel() {
       )}
     </section>
   );
-}
+});

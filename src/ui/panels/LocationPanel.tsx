@@ -3,12 +3,14 @@
  * each of the 4 stages, on lung diagrams and in a table (location/LocationDiagram), stages that
  * disagree with the report highlighted. An unreadable report shows the parser's reason.
  */
+import { memo } from 'react';
 import { LocationDiagram } from '../location/LocationDiagram';
 import type { Analysis } from '../state/case';
 
 const THRESHOLD = 0.5;
 
-export function LocationPanel({ analysis, stale }: { analysis: Analysis | null; stale: string | null }) {
+/** Memoised: the studio re-renders on every re-run, this panel only when its own props change. */
+export const LocationPanel = memo(function LocationPanel({ analysis, stale }: { analysis: Analysis | null; stale: string | null }) {
   return (
     <section className="panel" aria-labelledby="location-heading">
       <h2 id="location-heading">Location</h2>
@@ -36,4 +38,4 @@ export function LocationPanel({ analysis, stale }: { analysis: Analysis | null; 
       )}
     </section>
   );
-}
+});

@@ -1,5 +1,5 @@
 /** The shipped sample cases: one click loads image, report and ground truth, and segments. */
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing, useLoadSample } from '../hooks/case-actions';
@@ -35,7 +35,8 @@ function Thumbnail({ sample }: { sample: Sample }) {
   return <canvas ref={canvas} aria-hidden="true" />;
 }
 
-export function SampleGallery() {
+/** Memoised: the studio re-renders on every re-run, this panel only when its own props change. */
+export const SampleGallery = memo(function SampleGallery() {
   const samples = useSamples();
   const loadSample = useLoadSample();
   const analyzing = useAnalyzing();
@@ -79,4 +80,4 @@ export function SampleGallery() {
       </ul>
     </section>
   );
-}
+});
