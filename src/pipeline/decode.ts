@@ -14,8 +14,8 @@
 import { decode as decodePngRaw } from 'fast-png';
 import type { DecodedPng } from 'fast-png';
 import { decode as decodeJpegRaw } from 'jpeg-js';
-import { readImageHeader, unreadableKind } from './file-kind';
-import { checkPixelBudget } from './input-checks';
+import { fileKind, readImageHeader, unreadableKind } from './file-kind';
+import { checkPixelBudget, imageWarnings, type InputWarning } from './input-checks';
 import type { DecodedImage } from './types';
 
 export type ImageFormat = 'png' | 'jpeg';
@@ -216,4 +216,26 @@ export async function decodeNamed(input: ImageInput, name: string): Promise<Deco
   } catch (error) {
     throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+/** A decoded input with what its file says about it. */
+export interface CheckedImage {
+  image: DecodedImage;
+  /** Size, aspect and EXIF warnings (decoded pixels given directly have no header: size only). */
+  warnings: InputWarning[];
+  /** The file was a JPEG (noise in a JPEG ground truth has a known cause). */
+  jpeg: boolean;
+}
+
+/** decodeNamed, and the header's warnings; reads a Blob once. */
+export async function decodeChecked(input: ImageInput, name: string): Promise<CheckedImage> {
+  const file = typeof Blob !== 'undefined' && input instanceof Blob ? new Uint8Array(await input.arrayBuffer()) : input;
+  const image = await decodeNamed(file, name);
+  const bytes = file instanceof Uint8Array ? file : null;
+  const orientation = bytes === null ? 1 : readImageHeader(bytes).orientation;
+  return {
+    image,
+    warnings: imageWarnings({ width: image.width, height: image.height, orientation }),
+    jpeg: bytes !== null && fileKind(bytes) === 'jpeg',
+  };
 }

@@ -4,20 +4,8 @@
  * (models/README.md section 7). A bad case (undecodable file, size mismatch, empty report) becomes
  * a one-line error naming its file and the loop goes on with the rest.
  */
-import {
-  binaryMask,
-  decodeNamed,
-  dice,
-  fileKind,
-  imageWarnings,
-  iou,
-  readImageHeader,
-  summarize,
-  truthWarnings,
-  type DecodedImage,
-  type ImageInput,
-  type InputWarning,
-} from '../pipeline/index';
+import { binaryMask, decodeChecked, dice, iou, summarize, truthWarnings } from '../pipeline/index';
+import type { ImageInput, InputWarning } from '../pipeline/index';
 import type { Engine } from './engine';
 import type { PromptSettings } from './results';
 
@@ -71,12 +59,6 @@ export interface EvaluateOptions {
   shouldStop?: () => boolean;
 }
 
-/** Size and EXIF warnings of an image that arrived as file bytes (decoded pixels have no header). */
-function headerWarnings(input: ImageInput, image: DecodedImage): InputWarning[] {
-  const orientation = input instanceof Uint8Array ? readImageHeader(input).orientation : 1;
-  return imageWarnings({ width: image.width, height: image.height, orientation });
-}
-
 async function evaluateOne(
   engine: Engine,
   c: EvalCaseInput,
@@ -90,21 +72,17 @@ async function evaluateOne(
   if (c.problem !== undefined) return { ...empty, error: c.problem, ms: 0 };
   try {
     if (c.report.trim() === '') throw new Error(`${imageName}: empty report`);
-    const image = await decodeNamed(c.image, imageName);
-    const mask = await decodeNamed(c.mask, maskName);
+    const { image, warnings: imageWarnings } = await decodeChecked(c.image, imageName);
+    const { image: mask, jpeg } = await decodeChecked(c.mask, maskName);
     if (image.width !== mask.width || image.height !== mask.height) {
       throw new Error(`${maskName}: mask is ${mask.width}x${mask.height}, ${imageName} is ${image.width}x${image.height}`);
     }
     const result = await engine.analyze(image, c.report, settings);
     const truth = binaryMask(mask);
     const named = (file: string, warnings: InputWarning[]) => warnings.map((w) => ({ ...w, file }));
-    const jpegMask = c.mask instanceof Uint8Array && fileKind(c.mask) === 'jpeg';
     return {
       ...empty,
-      warnings: [
-        ...named(imageName, headerWarnings(c.image, image)),
-        ...named(maskName, truthWarnings(mask, truth, image, jpegMask)),
-      ],
+      warnings: [...named(imageName, imageWarnings), ...named(maskName, truthWarnings(mask, truth, image, jpeg))],
       error: null,
       dice: dice(result.mask, truth),
       iou: iou(result.mask, truth),

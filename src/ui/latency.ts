@@ -20,16 +20,19 @@ export const MARKS = {
   painted: 'locus:painted',
 } as const;
 
-/** Marks older than this many entries are dropped, so a long session does not grow the buffer. */
-const KEEP_MARKS = 600;
+/** Every this many entries the timeline is cleared, so a long session does not grow it. */
+const KEEP_ENTRIES = 200;
 let count = 0;
+
+function counted(): void {
+  if (++count % KEEP_ENTRIES !== 0) return;
+  performance.clearMarks();
+  performance.clearMeasures();
+}
 
 function mark(name: string, detail?: unknown): void {
   performance.mark(name, { detail });
-  if (++count % KEEP_MARKS === 0) {
-    performance.clearMarks();
-    performance.clearMeasures();
-  }
+  counted();
 }
 
 export function markInput(key: string): void {
@@ -49,6 +52,7 @@ export function measured<T>(name: string, work: () => T): T {
   const start = performance.now();
   const value = work();
   performance.measure(name, { start, end: performance.now() });
+  counted();
   return value;
 }
 

@@ -5,21 +5,8 @@
  * drops the ground truth; a mask whose size differs from the image is refused; images and masks
  * that are accepted but doubtful come with warnings.
  */
-import {
-  binaryMask,
-  decodeNamed,
-  dice,
-  fileKind,
-  imageWarnings,
-  iou,
-  readImageHeader,
-  toGrayImage,
-  truthWarnings,
-  type DecodedImage,
-  type GrayImage,
-  type ImageInput,
-  type InputWarning,
-} from '../pipeline/index';
+import { binaryMask, decodeChecked, dice, iou, toGrayImage, truthWarnings } from '../pipeline/index';
+import type { DecodedImage, GrayImage, ImageInput, InputWarning } from '../pipeline/index';
 
 /** Dice and IoU of a mask against the ground truth `truthId` (counts up with every mask set). */
 export interface MaskMetrics {
@@ -45,22 +32,6 @@ export interface OpenedImage {
   warnings: InputWarning[];
 }
 
-/** Encoded bytes of an input, or null when it arrived decoded. */
-async function encodedBytes(input: ImageInput): Promise<Uint8Array | null> {
-  if (input instanceof Uint8Array) return input;
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return new Uint8Array(await input.arrayBuffer());
-  return null;
-}
-
-/** Decodes an input and reads its header's warnings (size, aspect, EXIF orientation). */
-async function decodeWithWarnings(input: ImageInput, name: string) {
-  const bytes = await encodedBytes(input);
-  const decoded = await decodeNamed(bytes ?? input, name);
-  const orientation = bytes === null ? 1 : readImageHeader(bytes).orientation;
-  const jpeg = bytes !== null && fileKind(bytes) === 'jpeg';
-  return { decoded, jpeg, warnings: imageWarnings({ width: decoded.width, height: decoded.height, orientation }) };
-}
-
 export class OpenedCase {
   private image: DecodedImage | null = null;
   private imageId: string | null = null;
@@ -72,7 +43,7 @@ export class OpenedCase {
 
   /** Decodes and keeps a new image (dropping the ground truth); returns its id and gray samples. */
   async open(input: ImageInput): Promise<OpenedImage> {
-    const { decoded, warnings } = await decodeWithWarnings(input, 'cannot read the image');
+    const { image: decoded, warnings } = await decodeChecked(input, 'cannot read the image');
     const gray = toGrayImage(decoded);
     this.adopt(decoded);
     return { imageId: this.imageId!, gray, warnings };
@@ -106,7 +77,7 @@ export class OpenedCase {
       return null;
     }
     const image = this.current();
-    const { decoded, jpeg } = await decodeWithWarnings(input, 'cannot read the ground truth mask');
+    const { image: decoded, jpeg } = await decodeChecked(input, 'cannot read the ground truth mask');
     if (decoded.width !== image.width || decoded.height !== image.height) {
       throw new Error(
         `the ground truth mask is ${decoded.width}x${decoded.height} but the image is ${image.width}x${image.height}`,

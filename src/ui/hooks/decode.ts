@@ -7,7 +7,7 @@
  * The result is stale while the report on screen differs from the one analysed.
  */
 import { useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { DecodeResult, MaskMetrics, PromptSettings, Scored } from '../../worker/api';
 import { markRequest, markResponse } from '../latency';
 import { useCase } from '../state/case';
@@ -40,11 +40,29 @@ export interface Displayed {
   error: Error | null;
 }
 
-async function rerun(analysisId: string, settings: PromptSettings): Promise<Scored<DecodeResult>> {
+/**
+ * Re-runs kept for going back (undo, a slider returning to a value) without asking the worker
+ * again; each holds a full-size mask, so older ones are dropped, and all of an older analysis.
+ */
+const KEPT_RERUNS = 12;
+
+/** Drops cached re-runs of other analyses and all but the newest KEPT_RERUNS of this one (never one in view). */
+function pruneReruns(client: QueryClient, analysisId: string): void {
+  const unused = client
+    .getQueryCache()
+    .findAll({ queryKey: ['decode'] })
+    .filter((query) => query.getObserversCount() === 0 && query.state.fetchStatus === 'idle');
+  const own = unused.filter((query) => query.queryKey[1] === analysisId).sort((a, b) => b.state.dataUpdatedAt - a.state.dataUpdatedAt);
+  const drop = [...unused.filter((query) => query.queryKey[1] !== analysisId), ...own.slice(KEPT_RERUNS)];
+  for (const query of drop) client.getQueryCache().remove(query);
+}
+
+async function rerun(client: QueryClient, analysisId: string, settings: PromptSettings): Promise<Scored<DecodeResult>> {
   const key = settingsKey(settings);
   markRequest(key);
   const result = await locusWorker().redecode(analysisId, settings);
   markResponse(key, result.timings);
+  pruneReruns(client, analysisId);
   return result;
 }
 
@@ -55,9 +73,10 @@ export function useDisplayed(): Displayed {
   const key = settingsKey(settings);
   const analysisId = analysis?.analysisId ?? '';
   const own = analysis !== null && key === settingsKey(analysis.settings);
+  const client = useQueryClient();
   const query = useQuery({
     queryKey: ['decode', analysisId, key],
-    queryFn: ({ signal }) => oneAtATime(signal, () => rerun(analysisId, settings)),
+    queryFn: ({ signal }) => oneAtATime(signal, () => rerun(client, analysisId, settings)),
     enabled: analysis !== null && !own,
     placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === analysisId ? previous : undefined),
     staleTime: Infinity,
@@ -85,7 +104,8 @@ export function useMetrics(result: Scored<DecodeResult> | null): MaskMetrics | n
     queryFn: () => locusWorker().score(result!.mask),
     enabled: result !== null && truth !== null && !fresh,
     staleTime: Infinity,
-    gcTime: 60_000,
+    // Its queryFn holds the result's full-size mask: gone as soon as the result is, not a minute later.
+    gcTime: 0,
   });
   if (result === null || truth === null) return null;
   return fresh ? result.metrics : (query.data ?? null);
