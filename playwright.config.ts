@@ -1,14 +1,21 @@
 /**
  * Browser tests in Debian's Chromium (never `npx playwright install`), headless with WebGPU enabled
- * (SwiftShader, a CPU adapter, when there is no GPU). Two projects, each with its own server:
+ * (SwiftShader, a CPU adapter, when there is no GPU). Projects:
  * - worker: the real worker on a bundle fixture, through the test-only harness
  *   (e2e/vite.harness.config.ts, served with `vite preview`);
- * - studio: the built app (`npm run build` -> dist/) served under a subpath by e2e/serve-dist.ts.
+ * - studio: the built app (`npm run build` -> dist/) served under a subpath by e2e/serve-dist.ts,
+ *   on WebGPU;
+ * - studio-wasm: the same build in a Chromium without WebGPU (the studio falls back to WASM and
+ *   says so): the bad-input corpus, worker crashes and the soak, which are about inputs, the
+ *   worker and memory rather than the GPU, and run far faster there than on SwiftShader.
  */
 import { defineConfig } from '@playwright/test';
 
-const HARNESS_PORT = 4317;
-const STUDIO_PORT = 4318;
+// Fixed by default; LOCUS_HARNESS_PORT / LOCUS_STUDIO_PORT move them so two checkouts can test at once.
+const HARNESS_PORT = Number(process.env['LOCUS_HARNESS_PORT'] ?? 4317);
+const STUDIO_PORT = Number(process.env['LOCUS_STUDIO_PORT'] ?? 4318);
+const CHROMIUM = '/usr/bin/chromium';
+const QUIET = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -23,20 +30,16 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--enable-unsafe-webgpu',
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: ['--enable-unsafe-webgpu', ...QUIET] },
   },
   projects: [
     { name: 'worker', testMatch: 'worker.spec.ts', use: { baseURL: `http://127.0.0.1:${HARNESS_PORT}/` } },
     { name: 'studio', testMatch: 'studio.spec.ts', use: { baseURL: `http://127.0.0.1:${STUDIO_PORT}/locus/` } },
+    {
+      name: 'studio-wasm',
+      testMatch: ['corpus.spec.ts', 'recovery.spec.ts', 'soak.spec.ts'],
+      use: { baseURL: `http://127.0.0.1:${STUDIO_PORT}/locus/`, launchOptions: { executablePath: CHROMIUM, args: QUIET } },
+    },
   ],
   webServer: [
     {

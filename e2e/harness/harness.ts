@@ -89,7 +89,7 @@ async function run(ep: 'webgpu' | 'wasm', caseIndex = 0): Promise<HarnessRun> {
     if (fixture === undefined) throw new Error(`no fixture case ${caseIndex}`);
     const image = await fetchBytes(fixture.image);
     const analysis = await api.analyze(Comlink.transfer(image, [image.buffer]), fixture.report);
-    const redecode = await api.redecode({ ...summary.defaults, useText: false });
+    const redecode = await api.redecode(analysis.analysisId, { ...summary.defaults, useText: false });
     const scored = ep === 'wasm' ? await evaluation(api, index) : undefined;
     await api.dispose();
     return {

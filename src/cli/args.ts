@@ -6,18 +6,30 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ExecutionProvider } from '../runtime/ort';
 import type { PromptSettings } from '../runtime/results';
 
+/** Each command's synopsis (`locus <command> --help` prints its own). */
+export const COMMAND_USAGE: Record<string, string> = {
+  segment: `  locus segment --bundle DIR --image FILE (--report TEXT | --report-file FILE) --out mask.png
+                [--json out.json] [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]`,
+  eval: `  locus eval    --bundle DIR --data DIR --out results.json [--csv results.csv]
+                [--cases IDS.txt] [--reports REPORTS.csv|.xlsx]
+                [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]`,
+  bench: `  locus bench   --bundle DIR [--ep cpu|wasm|webgpu] [--runs N] [--image FILE --report TEXT] [--json out.json]`,
+  verify: `  locus verify  BUNDLE [--ep cpu|wasm] [--tol 1e-4] [--json out.json]`,
+};
+
+const EXIT_CODES = `exit codes: 0 ok; 1 failure (bad bundle, unreadable input; verify: any check failed); 2 usage error;
+            3 eval finished but some cases could not be scored (listed, the rest are in the results)`;
+
 export const USAGE = `usage: locus <command> [options]
 
-  locus segment --bundle DIR --image FILE (--report TEXT | --report-file FILE) --out mask.png
-                [--json out.json] [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]
-  locus eval    --bundle DIR --data DIR --out results.json [--csv results.csv]
-                [--cases IDS.txt] [--reports REPORTS.csv|.xlsx]
-                [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]
-  locus bench   --bundle DIR [--ep cpu|wasm|webgpu] [--runs N] [--image FILE --report TEXT] [--json out.json]
-  locus verify  BUNDLE [--ep cpu|wasm] [--tol 1e-4] [--json out.json]
+${Object.values(COMMAND_USAGE).join('\n')}
 
-exit codes: 0 ok; 1 failure (bad bundle, unreadable input; verify: any check failed); 2 usage error;
-            3 eval finished but some cases could not be scored (listed, the rest are in the results)`;
+${EXIT_CODES}`;
+
+/** One command's usage, for `locus <command> --help`. */
+export function commandUsage(name: string): string {
+  return `usage:\n${COMMAND_USAGE[name] ?? ''}\n\n${EXIT_CODES}`;
+}
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {

@@ -38,7 +38,7 @@ async function benchInput(bundleDir: string, values: Options) {
   const report = optionalString(values, 'report');
   if (image !== undefined) {
     if (report === undefined) throw new UsageError('--image needs --report');
-    return { name: image, image: await readImageFile(image), report };
+    return { name: image, image: (await readImageFile(image)).image, report };
   }
   const manifest = JSON.parse(await readFile(path.join(bundleDir, 'manifest.json'), 'utf8')) as {
     fixtures: { index: string } | null;
@@ -49,7 +49,7 @@ async function benchInput(bundleDir: string, values: Options) {
   };
   const first = index.cases[0];
   if (first === undefined) throw new UsageError('the bundle lists no fixture case: give --image and --report');
-  return { name: first.image, image: await readImageFile(path.join(bundleDir, first.image)), report: first.report };
+  return { name: first.image, image: (await readImageFile(path.join(bundleDir, first.image))).image, report: first.report };
 }
 
 async function measure(engine: Engine, image: DecodedImage, report: string, runs: number) {

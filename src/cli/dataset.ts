@@ -4,7 +4,7 @@
  * Description) or the first `.xlsx`. The report key may name the image or its mask. Problems
  * (no image, no mask, empty report) become entries with a one-line reason naming the file.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCsv } from '../pipeline/index';
@@ -81,15 +81,25 @@ async function listing(folder: string): Promise<Set<string>> {
   return existsSync(folder) ? new Set(await readdir(folder)) : new Set();
 }
 
+/**
+ * The file of a case: an image suffix first; failing that any file with the stem, so a GIF or a
+ * DICOM in the folder is named by the decoder ("a GIF image: ...") instead of reported missing.
+ */
 function find(folder: string, names: Set<string>, stem: string): string | null {
   for (const name of [stem, `mask_${stem}`]) {
     for (const suffix of IMAGE_SUFFIXES) if (names.has(name + suffix)) return path.join(folder, name + suffix);
+  }
+  for (const name of [stem, `mask_${stem}`]) {
+    const other = [...names].sort().find((n) => n.startsWith(`${name}.`) && path.parse(n).name === name);
+    if (other !== undefined) return path.join(folder, other);
   }
   return null;
 }
 
 /** Every report's case, in natural stem order, with its problem if any. */
 export async function readDataset(root: string, reportsFile?: string): Promise<DatasetEntry[]> {
+  if (!existsSync(root)) throw new DatasetError(`${root}: no such folder`);
+  if (!statSync(root).isDirectory()) throw new DatasetError(`${root}: is a file; --data takes an LViT-layout folder (images/, masks/, reports.csv)`);
   const reports = new Map<string, string>();
   for (const [key, text] of await readReports(root, reportsFile)) reports.set(stemOf(key), text);
   const imagesDir = path.join(root, 'images');

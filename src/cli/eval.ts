@@ -45,12 +45,13 @@ async function* caseInputs(entries: DatasetEntry[]): AsyncGenerator<EvalCaseInpu
   }
 }
 
-function printSummary(summary: EvalSummary, total: number): void {
+function printSummary(summary: EvalSummary, rows: EvalCaseResult[], total: number): void {
   const lines = [
     `cases: ${summary.cases} scored of ${total}${summary.cancelled ? ' (cancelled)' : ''}`,
     `mean Dice: ${formatNumber(summary.meanDice)} (std ${formatNumber(summary.stdDice)})`,
     `mean IoU:  ${formatNumber(summary.meanIou)} (std ${formatNumber(summary.stdIou)})`,
     `unreadable reports: ${summary.unreadable.length}`,
+    `cases with warnings: ${rows.filter((r) => r.warnings.length > 0).length}`,
     ...summary.unreadable.map((u) => `  ${u.id}: ${u.reason}`),
     `errors: ${summary.errors.length}`,
     `time: ${summary.seconds.toFixed(1)} s`,
@@ -58,10 +59,23 @@ function printSummary(summary: EvalSummary, total: number): void {
   console.log(lines.join('\n'));
 }
 
-const CSV_HEADER = ['id', 'dice', 'iou', 'predicted_iou', 'points', 'coarse_max', 'readable', 'unreadable_reason', 'error', 'ms'];
+const CSV_HEADER = [
+  'id',
+  'dice',
+  'iou',
+  'predicted_iou',
+  'points',
+  'coarse_max',
+  'readable',
+  'unreadable_reason',
+  'error',
+  'warnings',
+  'ms',
+];
 
 function csvRow(r: EvalCaseResult): unknown[] {
-  return [r.id, r.dice, r.iou, r.predictedIou, r.points, r.coarseMax, r.readable, r.unreadableReason, r.error, r.ms.toFixed(1)];
+  const warnings = r.warnings.map((w) => w.code).join(' ');
+  return [r.id, r.dice, r.iou, r.predictedIou, r.points, r.coarseMax, r.readable, r.unreadableReason, r.error, warnings, r.ms.toFixed(1)];
 }
 
 async function runEvaluation(engine: Engine, entries: DatasetEntry[], values: Options) {
@@ -70,6 +84,7 @@ async function runEvaluation(engine: Engine, entries: DatasetEntry[], values: Op
   const run = await evaluateCases(engine, caseInputs(entries), settings, {
     onCase: (row) => {
       if (row.error !== null) progress.log(`error: ${row.error}`);
+      for (const w of row.warnings) progress.log(`warning: ${w.file}: ${w.message}`);
       progress.update(row.index + 1, row.error === null ? `${row.id} dice ${formatNumber(row.dice, 3)}` : row.id);
     },
   });
@@ -108,7 +123,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     });
     const csvOut = optionalString(values, 'csv');
     if (csvOut !== undefined) await writeCsv(csvOut, CSV_HEADER, rows.map(csvRow));
-    printSummary(summary, entries.length);
+    printSummary(summary, rows, entries.length);
     return summary.errors.length > 0 ? 3 : 0;
   } finally {
     await engine.dispose();

@@ -2,7 +2,7 @@
  * The `locus` command (bin/locus.mjs runs this file through tsx): segment, eval, bench, verify.
  * Errors are one line on stderr; the exit codes are listed in USAGE.
  */
-import { USAGE, UsageError } from './args';
+import { USAGE, UsageError, commandUsage } from './args';
 import { benchCommand } from './bench';
 import { evalCommand } from './eval';
 import { segmentCommand } from './segment';
@@ -27,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS[name];
+  if (command !== undefined && rest.some((arg) => arg === '--help' || arg === '-h')) {
+    console.log(commandUsage(name));
+    return 0;
+  }
   try {
     if (command === undefined) throw new UsageError(`unknown command '${name}'`);
     return await command(rest);

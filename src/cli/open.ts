@@ -1,8 +1,8 @@
 /** Opening a bundle folder for a command, and reading input files with errors that name them. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeImage, type DecodedImage } from '../pipeline/index';
+import { decodeImage, imageWarnings, readImageHeader, type DecodedImage, type InputWarning } from '../pipeline/index';
 import { fsBundleSource } from '../runtime/bundle-node';
 import { Engine } from '../runtime/engine';
 import { createNodeBackend } from '../runtime/ort-node';
@@ -17,26 +17,54 @@ export class InputError extends Error {
 }
 
 export async function openEngine(bundleDir: string, ep: ExecutionProvider): Promise<Engine> {
+  if (existsSync(bundleDir) && !statSync(bundleDir).isDirectory()) {
+    throw new InputError(`${bundleDir}: is a file; --bundle takes the bundle's folder (the one holding manifest.json)`);
+  }
   if (!existsSync(path.join(bundleDir, 'manifest.json'))) {
     throw new InputError(`${path.join(bundleDir, 'manifest.json')}: no such file (is ${bundleDir} a Locus bundle folder?)`);
   }
   return Engine.open(fsBundleSource(bundleDir), await createNodeBackend(ep));
 }
 
+/** Why a file could not be read, in words (node's codes are not for users). */
+export function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file',
+    EISDIR: 'is a folder, not a file',
+    ENOTDIR: 'a part of this path is a file, not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+  };
+  return (code !== undefined ? words[code] : undefined) ?? `cannot read the file (${error instanceof Error ? error.message : String(error)})`;
+}
+
 export async function readInput(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: ${code === 'ENOENT' ? 'no such file' : String(error)}`);
+    throw new InputError(`${file}: ${readProblem(error)}`);
   }
 }
 
-export async function readImageFile(file: string): Promise<DecodedImage> {
+export interface ImageFile {
+  image: DecodedImage;
+  /** Accepted but doubtful: tiny, elongated, an EXIF rotation not applied. */
+  warnings: InputWarning[];
+}
+
+export async function readImageFile(file: string): Promise<ImageFile> {
   const bytes = await readInput(file);
   try {
-    return decodeImage(bytes);
+    const image = decodeImage(bytes);
+    const { orientation } = readImageHeader(bytes);
+    return { image, warnings: imageWarnings({ width: image.width, height: image.height, orientation }) };
   } catch (error) {
     throw new InputError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Prints each warning on stderr, naming the command and what it is about. */
+export function printWarnings(command: string, about: string, warnings: InputWarning[]): void {
+  for (const warning of warnings) console.error(`locus ${command}: warning: ${about}: ${warning.message}`);
 }

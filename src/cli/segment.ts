@@ -3,6 +3,7 @@
  * and optionally the details (points, IoU estimate, GPFC probabilities, regions, timings) as JSON.
  */
 import { readFile } from 'node:fs/promises';
+import { reportRefusal, type InputWarning } from '../pipeline/index';
 import { checkSettings } from '../runtime/results';
 import type { AnalysisResult } from '../runtime/results';
 import {
@@ -14,7 +15,7 @@ import {
   UsageError,
   type Options,
 } from './args';
-import { InputError, openEngine, readImageFile } from './open';
+import { InputError, openEngine, printWarnings, readImageFile, readProblem } from './open';
 import { formatNumber, writeJson, writeMaskPng } from './output';
 
 async function reportText(values: Options): Promise<string> {
@@ -25,15 +26,16 @@ async function reportText(values: Options): Promise<string> {
   if (file !== undefined) {
     try {
       report = await readFile(file, 'utf8');
-    } catch {
-      throw new InputError(`${file}: cannot read the report file`);
+    } catch (error) {
+      throw new InputError(`${file}: ${readProblem(error)}`);
     }
   }
-  if (report.trim() === '') throw new InputError(`${file ?? '--report'}: empty report`);
+  const refusal = reportRefusal(report);
+  if (refusal !== null) throw new InputError(`${file ?? '--report'}: ${refusal}`);
   return report.trim();
 }
 
-function details(result: AnalysisResult, bundleId: string, files: { image: string; out: string }) {
+function details(result: AnalysisResult, bundleId: string, files: { image: string; out: string }, warnings: InputWarning[]) {
   return {
     bundle: bundleId,
     image: files.image,
@@ -49,6 +51,7 @@ function details(result: AnalysisResult, bundleId: string, files: { image: strin
     timings: result.timings,
     backend: result.backend,
     fallback: result.fallback,
+    warnings,
   };
 }
 
@@ -66,13 +69,16 @@ export async function segmentCommand(argv: string[]): Promise<number> {
   const out = requireOption(values, 'out');
   const ep = executionProvider(values, ['cpu', 'wasm']);
   const report = await reportText(values);
-  const image = await readImageFile(imageFile);
+  const { image, warnings } = await readImageFile(imageFile);
   const engine = await openEngine(bundleDir, ep);
   try {
+    const reportWarnings = engine.checkReport(report);
+    printWarnings('segment', imageFile, warnings);
+    printWarnings('segment', optionalString(values, 'report-file') ?? '--report', reportWarnings);
     const settings = checkSettings(promptSettings(values, engine.defaultSettings()), engine.manifest);
     const result = await engine.analyze(image, report, settings);
     await writeMaskPng(out, result.mask, result.width, result.height);
-    const info = details(result, engine.manifest.bundle_id, { image: imageFile, out });
+    const info = details(result, engine.manifest.bundle_id, { image: imageFile, out }, [...warnings, ...reportWarnings]);
     const jsonOut = optionalString(values, 'json');
     if (jsonOut !== undefined) await writeJson(jsonOut, info);
     const share = info.lesionPixels / (result.width * result.height);

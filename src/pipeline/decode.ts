@@ -14,6 +14,8 @@
 import { decode as decodePngRaw } from 'fast-png';
 import type { DecodedPng } from 'fast-png';
 import { decode as decodeJpegRaw } from 'jpeg-js';
+import { fileKind, readImageHeader, unreadableKind } from './file-kind';
+import { checkPixelBudget, imageWarnings, type InputWarning } from './input-checks';
 import type { DecodedImage } from './types';
 
 export type ImageFormat = 'png' | 'jpeg';
@@ -32,25 +34,36 @@ export function sniffFormat(input: Uint8Array | ArrayBuffer): ImageFormat | null
   return null;
 }
 
-/** Decode PNG or JPEG bytes; throws "not a PNG or JPEG" / "corrupt PNG: ..." / "corrupt JPEG: ...". */
+/**
+ * Decode PNG or JPEG bytes. Anything else is refused naming its format ("a TIFF image: ...");
+ * an image over the pixel budget is refused from its header, before any pixel is decoded;
+ * damaged files say what is wrong ("corrupt PNG: the image data ends early ...").
+ */
 export function decodeImage(input: Uint8Array | ArrayBuffer): DecodedImage {
   const bytes = asBytes(input);
-  switch (sniffFormat(bytes)) {
-    case 'png':
-      return decodePng(bytes);
-    case 'jpeg':
-      return decodeJpeg(bytes);
-    default: {
-      const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-      throw new Error(`not a PNG or JPEG (the file starts with ${head || 'nothing'})`);
-    }
-  }
+  const problem = unreadableKind(bytes);
+  if (problem !== null) throw new Error(problem);
+  checkPixelBudget(readImageHeader(bytes));
+  return sniffFormat(bytes) === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
 }
 
 /** The library's message, without the trailing colon some give when they have no detail. */
 function message(err: unknown): string {
   const text = (err instanceof Error ? err.message : String(err)).trim().replace(/:$/, '');
   return text || 'unreadable data';
+}
+
+/** fast-png's messages in words a user can act on. */
+function pngProblem(err: unknown): string {
+  const text = message(err);
+  const crc = /CRC mismatch for chunk (\w+)/.exec(text);
+  if (crc) return `a checksum does not match (chunk ${crc[1]}): the file was damaged in transfer or storage`;
+  if (/filter: undefined|decompressing|end of (data|file)|out of range/i.test(text)) {
+    return 'the image data ends early or does not inflate: the file is truncated or damaged';
+  }
+  const filter = /Unsupported filter: (\d+)/.exec(text);
+  if (filter) return `a row uses filter type ${filter[1]}, which PNG does not define: the file is damaged`;
+  return text;
 }
 
 /** Samples of depth 1/2/4 packed into bytes, rows padded to a byte -> one value per sample. */
@@ -133,7 +146,7 @@ export function decodePng(input: Uint8Array | ArrayBuffer): DecodedImage {
     png = decodePngRaw(bytes, { checkCrc: true });
     if (png.width === 0 || png.height === 0) throw new Error('image has no pixels');
   } catch (err) {
-    throw new Error(`corrupt PNG: ${message(err)}`, { cause: err });
+    throw new Error(`corrupt PNG: ${pngProblem(err)}`, { cause: err });
   }
   const image = pngToImage(png);
   if (image.data.length !== image.width * image.height * image.channels) throw new Error('corrupt PNG: image data is truncated');
@@ -203,4 +216,26 @@ export async function decodeNamed(input: ImageInput, name: string): Promise<Deco
   } catch (error) {
     throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+/** A decoded input with what its file says about it. */
+export interface CheckedImage {
+  image: DecodedImage;
+  /** Size, aspect and EXIF warnings (decoded pixels given directly have no header: size only). */
+  warnings: InputWarning[];
+  /** The file was a JPEG (noise in a JPEG ground truth has a known cause). */
+  jpeg: boolean;
+}
+
+/** decodeNamed, and the header's warnings; reads a Blob once. */
+export async function decodeChecked(input: ImageInput, name: string): Promise<CheckedImage> {
+  const file = typeof Blob !== 'undefined' && input instanceof Blob ? new Uint8Array(await input.arrayBuffer()) : input;
+  const image = await decodeNamed(file, name);
+  const bytes = file instanceof Uint8Array ? file : null;
+  const orientation = bytes === null ? 1 : readImageHeader(bytes).orientation;
+  return {
+    image,
+    warnings: imageWarnings({ width: image.width, height: image.height, orientation }),
+    jpeg: bytes !== null && fileKind(bytes) === 'jpeg',
+  };
 }

@@ -2,8 +2,10 @@
 export * from './contract';
 export * from './types';
 export * from './geometry';
-export { binaryMask, decodeImage, decodeInput, decodeJpeg, decodeNamed, decodePng, sniffFormat } from './decode';
-export type { ImageFormat, ImageInput } from './decode';
+export { binaryMask, decodeChecked, decodeImage, decodeInput, decodeJpeg, decodeNamed, decodePng, sniffFormat } from './decode';
+export type { CheckedImage, ImageFormat, ImageInput } from './decode';
+export * from './file-kind';
+export * from './input-checks';
 export * from './preprocess';
 export * from './tokenizer';
 export { PARSER_VERSION, REGIONS, labelString, parseReport, splitWords, withinOneEdit } from './report';

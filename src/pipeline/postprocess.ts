@@ -4,6 +4,7 @@
  * the padded S x S frame is resized to S x S, cropped to the image's h' x w', and resized to the
  * original h x w, all with the preprocessing resize.
  */
+import { resizeMaskAbove } from './mask-resize';
 import { cropPlane, resizeLinear } from './preprocess';
 import type { Plane } from './preprocess';
 import type { Geometry } from './types';
@@ -13,13 +14,18 @@ import type { Geometry } from './types';
  * probabilities) -> float64 values at the original image size [h, w].
  */
 export function frameGridToImage(values: Float32Array | Float64Array, gridH: number, gridW: number, geometry: Geometry): Plane {
+  const { original } = geometry;
+  return resizeLinear(croppedFrame(values, gridH, gridW, geometry), original[0], original[1]);
+}
+
+/** A grid over the frame resized to S x S and cropped to the image's h' x w'. */
+function croppedFrame(values: Float32Array | Float64Array, gridH: number, gridW: number, geometry: Geometry): Plane {
   if (values.length !== gridH * gridW) {
     throw new Error(`grid holds ${values.length} values, expected ${gridH}x${gridW}`);
   }
-  const { inputSize, resized, original } = geometry;
+  const { inputSize, resized } = geometry;
   const frame = resizeLinear({ height: gridH, width: gridW, data: Float64Array.from(values) }, inputSize, inputSize);
-  const crop = cropPlane(frame, resized[0], resized[1]);
-  return resizeLinear(crop, original[0], original[1]);
+  return cropPlane(frame, resized[0], resized[1]);
 }
 
 /** Decoder mask logits [m, m] -> float64 logits at the original size [h, w]. */
@@ -29,10 +35,8 @@ export function maskLogitsToOriginal(logits: Float32Array, m: number, geometry: 
 
 /** Decoder mask logits [m, m] -> binary mask [h, w] (1 = lesion where the logit > threshold). */
 export function maskLogitsToImage(logits: Float32Array, m: number, geometry: Geometry, threshold: number): Uint8Array {
-  const { data } = maskLogitsToOriginal(logits, m, geometry);
-  const mask = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) mask[i] = data[i]! > threshold ? 1 : 0;
-  return mask;
+  const [height, width] = geometry.original;
+  return resizeMaskAbove(croppedFrame(logits, m, m, geometry), height, width, threshold);
 }
 
 /** sigmoid of each logit (float64 arithmetic), e.g. the coarse mask [g, g] as probabilities. */

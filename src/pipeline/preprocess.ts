@@ -92,7 +92,7 @@ export function linearWeights(sizeIn: number, sizeOut: number): FilterTaps[] {
 }
 
 /** Taps flattened into typed arrays: output o uses weights[start[o] .. start[o + 1]) on inputs first[o] ... */
-interface FlatTaps {
+export interface FlatTaps {
   first: Int32Array;
   start: Int32Array;
   weights: Float64Array;
@@ -106,15 +106,26 @@ function flattenTaps(taps: FilterTaps[]): FlatTaps {
   return { first: Int32Array.from(taps, (tap) => tap.first), start, weights };
 }
 
-/**
- * Resize a plane to [height, width]: rows first, then columns (float64), like numpy's
- * (rows @ image) @ cols.T with the zero weights skipped (same terms, same order).
- */
-export function resizeLinear(plane: Plane, height: number, width: number): Plane {
+/** Flattened taps per (sizeIn, sizeOut): every re-run resizes between the same sizes. */
+const TAP_CACHE = new Map<string, FlatTaps>();
+const TAP_CACHE_LIMIT = 16;
+
+export function cachedTaps(sizeIn: number, sizeOut: number): FlatTaps {
+  const key = `${sizeIn}>${sizeOut}`;
+  let taps = TAP_CACHE.get(key);
+  if (taps === undefined) {
+    if (TAP_CACHE.size >= TAP_CACHE_LIMIT) TAP_CACHE.delete(TAP_CACHE.keys().next().value!);
+    taps = flattenTaps(linearWeights(sizeIn, sizeOut));
+    TAP_CACHE.set(key, taps);
+  }
+  return taps;
+}
+
+/** rows @ image: [height, inW], float64. */
+function resizeRows(plane: Plane, height: number): Float64Array {
   const { width: inW, data } = plane;
-  const rows = flattenTaps(linearWeights(plane.height, height));
-  const cols = flattenTaps(linearWeights(inW, width));
-  const tmp = new Float64Array(height * inW); // rows @ image: [height, inW]
+  const rows = cachedTaps(plane.height, height);
+  const tmp = new Float64Array(height * inW);
   for (let o = 0; o < height; o++) {
     const dst = o * inW;
     for (let t = rows.start[o]!, src = rows.first[o]! * inW; t < rows.start[o + 1]!; t++, src += inW) {
@@ -122,17 +133,41 @@ export function resizeLinear(plane: Plane, height: number, width: number): Plane
       for (let x = 0; x < inW; x++) tmp[dst + x] = tmp[dst + x]! + w * data[src + x]!;
     }
   }
-  const out = new Float64Array(height * width); // (rows @ image) @ cols.T: [height, width]
+  return tmp;
+}
+
+/**
+ * (rows @ image) @ cols.T into `out` [height, width]: the values themselves, or, with a
+ * threshold, 1 where the value exceeds it and 0 elsewhere (the same sums, never stored as float64).
+ */
+function resizeColumns(tmp: Float64Array, inW: number, height: number, width: number, out: Float64Array | Uint8Array, threshold: number | null): void {
+  const cols = cachedTaps(inW, width);
   for (let o = 0; o < height; o++) {
     const src = o * inW;
     for (let p = 0; p < width; p++) {
       const base = src + cols.first[p]! - cols.start[p]!;
       let acc = 0;
       for (let t = cols.start[p]!; t < cols.start[p + 1]!; t++) acc += cols.weights[t]! * tmp[base + t]!;
-      out[o * width + p] = acc;
+      out[o * width + p] = threshold === null ? acc : acc > threshold ? 1 : 0;
     }
   }
+}
+
+/**
+ * Resize a plane to [height, width]: rows first, then columns (float64), like numpy's
+ * (rows @ image) @ cols.T with the zero weights skipped (same terms, same order).
+ */
+export function resizeLinear(plane: Plane, height: number, width: number): Plane {
+  const out = new Float64Array(height * width);
+  resizeColumns(resizeRows(plane, height), plane.width, height, width, out, null);
   return { height, width, data: out };
+}
+
+/** resizeLinear then `value > threshold`, as 0/1, without the float64 result (the final mask of every re-run). */
+export function resizeLinearAbove(plane: Plane, height: number, width: number, threshold: number): Uint8Array {
+  const out = new Uint8Array(height * width);
+  resizeColumns(resizeRows(plane, height), plane.width, height, width, out, threshold);
+  return out;
 }
 
 /** Optional intensity window on [0, 1] values: clip((v - (center - width / 2)) / width, 0, 1). */

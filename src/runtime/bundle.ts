@@ -9,6 +9,7 @@
  */
 import { GRAPH_NAMES, type GraphName, type Manifest } from '../pipeline/index';
 import { validateManifest } from './manifest';
+import { onnxProblem } from './onnx-bytes';
 
 /** What a bundle is read from; every kind except 'reader' can be posted to a worker. */
 export type BundleSource =
@@ -90,7 +91,14 @@ function urlReader(base: string): ReadFile {
   const root = base.endsWith('/') ? base : `${base}/`;
   return async (path, onProgress) => {
     const url = new URL(checkRelativePath(path), new URL(root, globalThis.location?.href));
-    const response = await fetch(url);
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new BundleError(path, `could not reach ${url.href} (${why}): offline, a mistyped address, or a server that refuses other sites`);
+    }
+    if (response.status === 404) throw new BundleError(path, `not found (HTTP 404) at ${url.href}`);
     if (!response.ok) throw new BundleError(path, `HTTP ${response.status} ${response.statusText} from ${url.href}`);
     const total = Number(response.headers.get('content-length') ?? 0);
     if (response.body === null) return new Uint8Array(await response.arrayBuffer());
@@ -161,16 +169,28 @@ export async function readVerified(
   return bytes;
 }
 
-export async function readManifest(read: ReadFile): Promise<Manifest> {
-  let data: unknown;
-  try {
-    data = JSON.parse(new TextDecoder().decode(await read('manifest.json')));
-  } catch (error) {
-    if (error instanceof BundleError) throw error;
-    throw new BundleError('manifest.json', `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+/** Schema errors shown at once; the rest are counted (one bad manifest can break dozens of rules). */
+const SHOWN_ERRORS = 3;
+
+function parseManifestText(text: string): unknown {
+  if (/^\s*<(!doctype|html|head|body)/i.test(text)) {
+    throw new BundleError('manifest.json', 'the server sent a web page, not a manifest: is the address the bundle folder?');
   }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BundleError('manifest.json', `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+export async function readManifest(read: ReadFile): Promise<Manifest> {
+  const data = parseManifestText(new TextDecoder().decode(await read('manifest.json')));
   const result = validateManifest(data);
-  if (!result.ok) throw new BundleError('manifest.json', `not a Locus bundle manifest: ${result.errors.join('; ')}`);
+  if (!result.ok) {
+    const more = result.errors.length - SHOWN_ERRORS;
+    const shown = result.errors.slice(0, SHOWN_ERRORS).join('; ') + (more > 0 ? `; and ${more} more` : '');
+    throw new BundleError('manifest.json', `not a Locus bundle manifest: ${shown}`);
+  }
   return result.manifest;
 }
 
@@ -181,7 +201,10 @@ export async function loadBundle(source: BundleSource, onProgress?: ProgressCall
   const graphs: Partial<Record<GraphName, Uint8Array>> = {};
   for (const graphName of GRAPH_NAMES) {
     const graph = manifest.graphs[graphName];
-    graphs[graphName] = await readVerified(read, graph.file, graph, onProgress);
+    const bytes = await readVerified(read, graph.file, graph, onProgress);
+    const problem = onnxProblem(bytes);
+    if (problem !== null) throw new BundleError(graph.file, problem);
+    graphs[graphName] = bytes;
   }
   const { vocab_file, vocab_sha256 } = manifest.tokenizer;
   const vocabBytes = await readVerified(read, vocab_file, { sha256: vocab_sha256 }, onProgress);

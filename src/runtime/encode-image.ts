@@ -92,6 +92,18 @@ async function timed<T>(work: () => Promise<T> | T): Promise<Timed<T>> {
   return { value, ms: elapsedSince(start) };
 }
 
+/** `run`'s outputs once the device has finished computing them (GPU outputs stay on the GPU). */
+async function synchronized(ctx: EngineContext, run: Promise<Fetches>): Promise<Fetches> {
+  const outputs = await run;
+  try {
+    await ctx.backend.synchronize();
+  } catch (error) {
+    disposeAll(outputs);
+    throw error;
+  }
+  return outputs;
+}
+
 /** Reads the host-side outputs of the prompt generator into the result structures. */
 async function summarize(ctx: EngineContext, prompts: Fetches) {
   const coarseLogits = await readFloat32(required(prompts, 'coarse_logits', 'prompt_generator'));
@@ -110,9 +122,9 @@ export async function encodeImage(ctx: EngineContext, image: DecodedImage, repor
   const input = ctx.backend.tensor(pre.value.tensor, tensorShape(ctx.manifest, 'sam_image_encoder', 'image'));
   const owned: Fetches[] = [];
   try {
-    const prompts = await timed(() => runPromptGenerator(ctx, input, report));
+    const prompts = await timed(() => synchronized(ctx, runPromptGenerator(ctx, input, report)));
     owned.push(prompts.value);
-    const encoder = await timed(() => runImageEncoder(ctx, input));
+    const encoder = await timed(() => synchronized(ctx, runImageEncoder(ctx, input)));
     owned.push(encoder.value);
     const { coarse, gpfc } = await summarize(ctx, prompts.value);
     disposeAll({ gpfc: prompts.value['gpfc_logits'] });

@@ -7,7 +7,17 @@
  * WebGPU (device loss, a session that will not build or run) moves every session to WASM and
  * retries once; the result says so in `fallback` and `onEvent` hears it, nothing is silent.
  */
-import { WordPieceTokenizer, parseReport, parseVocab, type DecodedImage, type GraphName, type Manifest } from '../pipeline/index';
+import {
+  WordPieceTokenizer,
+  parseReport,
+  parseVocab,
+  reportWarnings,
+  truncationWarning,
+  type DecodedImage,
+  type GraphName,
+  type InputWarning,
+  type Manifest,
+} from '../pipeline/index';
 import { loadBundle, type BundleSource, type LoadedBundle, type ProgressCallback } from './bundle';
 import { encodeImage, type EncodedImage } from './encode-image';
 import { decodePrompts } from './decode-prompts';
@@ -93,6 +103,12 @@ export class Engine {
 
   defaultSettings(): PromptSettings {
     return defaultSettings(this.manifest);
+  }
+
+  /** What is doubtful about a report: not English, symbols the tokenizer drops, markup, or cut to L tokens. */
+  checkReport(report: string): InputWarning[] {
+    const cut = truncationWarning(this.tokenizer.tokenize(report).length, this.tokenizer.maxLength - 2);
+    return cut === null ? reportWarnings(report) : [...reportWarnings(report), cut];
   }
 
   /** Runs everything for a new image and report; earlier image tensors are released. */

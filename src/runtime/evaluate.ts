@@ -4,7 +4,8 @@
  * (models/README.md section 7). A bad case (undecodable file, size mismatch, empty report) becomes
  * a one-line error naming its file and the loop goes on with the rest.
  */
-import { binaryMask, decodeNamed, dice, iou, summarize, type ImageInput } from '../pipeline/index';
+import { binaryMask, decodeChecked, dice, iou, summarize, truthWarnings } from '../pipeline/index';
+import type { ImageInput, InputWarning } from '../pipeline/index';
 import type { Engine } from './engine';
 import type { PromptSettings } from './results';
 
@@ -37,6 +38,8 @@ export interface EvalCaseResult {
   /** The report parser's verdict; an unreadable report is still evaluated. */
   readable: boolean | null;
   unreadableReason: string | null;
+  /** Accepted but doubtful inputs (a tiny image, a mask that is not binary, empty, full or the image itself). */
+  warnings: (InputWarning & { file: string })[];
   ms: number;
 }
 
@@ -79,19 +82,22 @@ async function evaluateOne(
     coarseMax: null,
     readable: null,
     unreadableReason: null,
+    warnings: [],
   };
   if (c.problem !== undefined) return { ...empty, error: c.problem, ms: 0 };
   try {
     if (c.report.trim() === '') throw new Error(`${imageName}: empty report`);
-    const image = await decodeNamed(c.image, imageName);
-    const mask = await decodeNamed(c.mask, maskName);
+    const { image, warnings: imageWarnings } = await decodeChecked(c.image, imageName);
+    const { image: mask, jpeg } = await decodeChecked(c.mask, maskName);
     if (image.width !== mask.width || image.height !== mask.height) {
       throw new Error(`${maskName}: mask is ${mask.width}x${mask.height}, ${imageName} is ${image.width}x${image.height}`);
     }
     const result = await engine.analyze(image, c.report, settings);
     const truth = binaryMask(mask);
+    const named = (file: string, warnings: InputWarning[]) => warnings.map((w) => ({ ...w, file }));
     return {
       ...empty,
+      warnings: [...named(imageName, imageWarnings), ...named(maskName, truthWarnings(mask, truth, image, jpeg))],
       error: null,
       dice: dice(result.mask, truth),
       iou: iou(result.mask, truth),

@@ -75,6 +75,9 @@ function formatVersionError(data: unknown): string | null {
       'migrate the bundle with `cd models && python3 -m locus.export.migrate BUNDLE`'
     );
   }
+  if (typeof version === 'number' && version > FORMAT_VERSION) {
+    return `/format_version: ${version} is newer than this Locus reads (${FORMAT_VERSION}): update Locus to open this bundle`;
+  }
   return null;
 }
 

@@ -75,6 +75,9 @@ class NodeBackend implements OrtBackend {
     return null;
   }
 
+  /** onnxruntime-node returns outputs in host memory: the work is done when run() resolves. */
+  async synchronize(): Promise<void> {}
+
   async dispose(): Promise<void> {}
 }
 

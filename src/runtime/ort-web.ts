@@ -53,6 +53,9 @@ function configureWasm(): void {
   ort.env.wasm.wasmPaths = { wasm: absolute(wasmUrl), mjs: absolute(mjsUrl) };
   // Threads need cross-origin isolation (SharedArrayBuffer); without it ORT would warn and use one.
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  // ORT prints its warnings (nodes placed on the CPU, unused initialisers) through console.error;
+  // they are about the graphs, not the user's case. Real failures still reject with their message.
+  ort.env.logLevel = 'error';
 }
 
 function describeAdapter(info: GPUAdapterInfo): AdapterInfo {
@@ -106,7 +109,7 @@ class WebBackend implements OrtBackend {
   }
 
   async createSession(model: Uint8Array, options: SessionOptions = {}): Promise<RuntimeSession> {
-    const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
     if (this.ep === 'webgpu' && this.gpu !== null) {
       sessionOptions.executionProviders = [{ name: 'webgpu', device: this.gpu.device }];
       const keep = options.deviceOutputs ?? [];
@@ -130,6 +133,10 @@ class WebBackend implements OrtBackend {
 
   deviceLost(): string | null {
     return this.ep === 'webgpu' ? (this.gpu?.lost ?? null) : null;
+  }
+
+  async synchronize(): Promise<void> {
+    if (this.ep === 'webgpu' && this.gpu !== null && this.gpu.lost === null) await this.gpu.device.queue.onSubmittedWorkDone();
   }
 
   async dispose(): Promise<void> {

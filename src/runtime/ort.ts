@@ -77,6 +77,12 @@ export interface OrtBackend {
   fallback(reason: string): boolean;
   /** Why the GPU device was lost, or null while it is usable (always null on CPU EPs). */
   deviceLost(): string | null;
+  /**
+   * Resolves once the device has finished the work submitted so far (WebGPU's queue runs behind
+   * `session.run`, whose outputs may stay on the GPU); immediate on CPU EPs. Stage timings await
+   * it, so each graph is billed for its own GPU work.
+   */
+  synchronize(): Promise<void>;
   dispose(): Promise<void>;
 }
 

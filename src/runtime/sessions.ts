@@ -80,9 +80,12 @@ export async function createSessions(
   const sessions: Partial<GraphSessions> = {};
   try {
     for (const [index, graph] of GRAPH_NAMES.entries()) {
-      const session = await backend.createSession(bundle.graphs[graph], {
-        deviceOutputs: deviceOutputs(graph, bundle.manifest),
-      });
+      const session = await backend
+        .createSession(bundle.graphs[graph], { deviceOutputs: deviceOutputs(graph, bundle.manifest) })
+        .catch((error: unknown) => {
+          const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+          throw new Error(`${bundle.manifest.graphs[graph].file}: onnxruntime cannot open this graph: ${why}`, { cause: error });
+        });
       sessions[graph] = session;
       checkSessionContract(graph, bundle.manifest.graphs[graph], session);
       onCreated?.(graph, index);

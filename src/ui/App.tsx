@@ -5,8 +5,9 @@
  */
 import { useEffect } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useBundle } from './hooks/bundle';
+import { useDefaultBundle } from './hooks/bundle';
 import { useDisplayed, useMetrics } from './hooks/decode';
+import { useWorkerRecovery } from './hooks/recovery';
 import { useLayers } from './hooks/layers';
 import { BundlePanel } from './panels/BundlePanel';
 import { ExportPanel } from './panels/ExportPanel';
@@ -21,17 +22,17 @@ import { useCase } from './state/case';
 import { usePrompts } from './state/prompts';
 import './app.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
-
-/** A new bundle brings its own prompt defaults; the old analysis belonged to the old engine. */
-function useBundleChange(): void {
-  const summary = useBundle().query.data;
-  useEffect(() => {
-    if (summary === undefined) return;
-    usePrompts.getState().setDefaults(summary.defaults);
-    useCase.getState().clearAnalysis();
-  }, [summary]);
-}
+/**
+ * All work is local (a worker, and files served with the page), so nothing waits for the browser
+ * to say it is online: react-query's default network mode would pause every query and mutation
+ * on an 'offline' event, freezing Segment and the prompt lab until 'online'.
+ */
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { refetchOnWindowFocus: false, networkMode: 'always' },
+    mutations: { networkMode: 'always' },
+  },
+});
 
 /** Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo, outside text fields. */
 function useUndoKeys(): void {
@@ -53,7 +54,8 @@ function useUndoKeys(): void {
 }
 
 function Studio() {
-  useBundleChange();
+  const { noBundles } = useDefaultBundle();
+  useWorkerRecovery();
   useUndoKeys();
   const displayed = useDisplayed();
   const metrics = useMetrics(displayed.result);
@@ -69,14 +71,14 @@ function Studio() {
       <aside className="column left" aria-label="Inputs">
         <InputPanel />
         <SampleGallery />
-        <BundlePanel />
+        <BundlePanel noBundles={noBundles} />
       </aside>
       <main className="centre">
-        <ViewerPane layers={layers} />
+        <ViewerPane layers={layers} stale={displayed.stale} />
       </main>
       <aside className="column right" aria-label="Analysis">
         <PromptLab displayed={displayed} metrics={metrics} />
-        <LocationPanel analysis={analysis} />
+        <LocationPanel analysis={analysis} stale={displayed.stale} />
         <ExportPanel displayed={displayed} metrics={metrics} layers={layers} />
         <TimingsPanel analysis={analysis} displayed={displayed} />
       </aside>

@@ -12,17 +12,19 @@ export interface RecordInputs {
   metrics: MaskMetrics | null;
   imageName: string | null;
   truthName: string | null;
-  report: string;
 }
 
-export function resultRecord({ bundle, analysis, result, metrics, imageName, truthName, report }: RecordInputs) {
+/** Everything in the record comes from the analysis and the result, so the report and its regions always agree. */
+export function resultRecord({ bundle, analysis, result, metrics, imageName, truthName }: RecordInputs) {
   const { userPoints, ...prompts } = result.settings;
   return {
     tool: 'Locus studio',
     created: new Date().toISOString(),
+    analysisId: analysis.analysisId,
     bundle: { id: bundle.manifest.bundle_id, title: bundle.manifest.title, modality: bundle.manifest.modality, source: bundle.source },
     image: { name: imageName, width: result.width, height: result.height },
-    report,
+    report: analysis.reportText,
+    warnings: analysis.warnings,
     parsedReport: { ...analysis.report, regions: analysis.gpfc.regions },
     gpfc: analysis.gpfc,
     points: { model: result.points, user: userPoints },

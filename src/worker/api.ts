@@ -4,7 +4,7 @@
  * { type: 'module' }))`; callbacks go in `Comlink.proxy(...)`, and image buffers should be sent
  * with `Comlink.transfer` (results come back with their buffers transferred, never copied).
  */
-import type { GrayImage, ImageInput, Manifest } from '../pipeline/index';
+import type { GrayImage, ImageInput, InputWarning, Manifest } from '../pipeline/index';
 import type { BundleProgress, BundleSource } from '../runtime/bundle';
 import type { EvalCaseInput, EvalCaseResult, EvalSummary } from '../runtime/evaluate';
 import type { AdapterInfo, BackendInfo, ExecutionProvider } from '../runtime/ort';
@@ -20,7 +20,7 @@ import type {
   Stage,
   StageTimings,
 } from '../runtime/results';
-import type { MaskMetrics, TruthMask } from './opened-case';
+import type { MaskMetrics, OpenedImage, TruthMask } from './opened-case';
 
 export type {
   AdapterInfo,
@@ -38,7 +38,9 @@ export type {
   GpfcProbabilities,
   GrayImage,
   ImageInput,
+  InputWarning,
   MaskMetrics,
+  OpenedImage,
   PromptPoint,
   PromptSettings,
   Stage,
@@ -48,6 +50,43 @@ export type {
 
 /** A result scored against the ground truth the worker held when it was computed (null: none). */
 export type Scored<T> = T & { metrics: MaskMetrics | null };
+
+/**
+ * What an analysis was made from. The studio shows a result only while its image and bundle are
+ * still the ones on screen, and marks it stale when the report text has changed since.
+ */
+export interface ResultSource {
+  /** Names this analysis; a re-run must name it too, and is refused once another replaced it. */
+  analysisId: string;
+  /** The opened image (`OpenedImage.imageId`) it was computed for. */
+  imageId: string;
+  /** The bundle load (`BundleSummary.engineId`) that computed it. */
+  engineId: string;
+  /** The report exactly as analysed. */
+  reportText: string;
+  /** What is doubtful about the report (the image's warnings came with `openImage`). */
+  warnings: InputWarning[];
+}
+
+/** A full analysis of the opened image, with where it came from. */
+export type CaseAnalysis = Scored<AnalysisResult> & ResultSource;
+
+/** A decoder-only re-run of analysis `analysisId`. */
+export type CaseDecode = Scored<DecodeResult> & Pick<ResultSource, 'analysisId' | 'engineId'>;
+
+/** The `name` of the error a call throws when its inputs were replaced meanwhile (image, analysis, bundle). */
+export type StaleInputErrorName = 'StaleInputError';
+
+/** A report before any analysis: why it cannot be analysed (null: it can), and what is doubtful. */
+export interface ReportCheck {
+  refusal: string | null;
+  warnings: InputWarning[];
+}
+
+/** Posted by the worker every HEARTBEAT_MS so the studio can tell a dead worker from a busy one. */
+export interface Heartbeat {
+  locusHeartbeat: number;
+}
 
 /** Sources a worker can receive: a URL base, picked/dropped files, or a directory handle. */
 export type WorkerBundleSource = Exclude<BundleSource, { kind: 'reader' }>;
@@ -65,6 +104,8 @@ export type LoadProgress =
   | { phase: 'warmup' };
 
 export interface BundleSummary {
+  /** Names this load: results carry it, so a result of a bundle that was replaced is never shown. */
+  engineId: string;
   /** Where the bundle came from. */
   source: string;
   manifest: Manifest;
@@ -81,7 +122,11 @@ export interface EvalCaseSource {
 }
 
 export interface LocusWorkerApi {
-  /** Loads, verifies (sha256 of every file) and opens a bundle; replaces any bundle loaded before. */
+  /**
+   * Loads, verifies (sha256 of every file), opens and warms up a bundle beside the current one,
+   * and swaps it in only when all of that succeeded: a failure leaves the working bundle (and the
+   * analysis it holds) as it was. Downloading does not wait for running analyses.
+   */
   loadBundle(
     source: WorkerBundleSource,
     options?: LoadOptions,
@@ -89,19 +134,28 @@ export interface LocusWorkerApi {
   ): Promise<BundleSummary>;
   /**
    * Decodes an image (PNG, JPEG; 8- or 16-bit) and keeps it as the studio's current image, dropping
-   * the ground truth; returns its gray samples for display (needs no bundle).
+   * the ground truth; returns its id, gray samples for display and warnings (needs no bundle).
+   * Refuses other formats by name and images over the pixel budget before decoding them.
    */
-  openImage(image: ImageInput): Promise<GrayImage>;
+  openImage(image: ImageInput): Promise<OpenedImage>;
   /** A small 8-bit gray preview (longest side <= maxSide) of any image, e.g. a 16-bit thumbnail; keeps no state. */
   previewImage(image: ImageInput, maxSide: number): Promise<GrayImage>;
-  /** A ground-truth mask for the current image (nonzero = lesion, same size), or null to clear it. */
+  /** A ground-truth mask for the current image (nonzero = lesion, same size) with its warnings, or null to clear it. */
   setGroundTruth(mask: ImageInput | null): Promise<TruthMask | null>;
+  /** Whether a report can be analysed, and what is doubtful about it (uses the bundle's tokenizer when one is loaded). */
+  checkReport(report: string): Promise<ReportCheck>;
   /** Everything for a new image (file bytes, a Blob or decoded pixels) and its report; it becomes the current image. */
-  analyze(image: ImageInput, report: string, settings?: PromptSettings): Promise<Scored<AnalysisResult>>;
-  /** Everything for the image opened with `openImage`, keeping its ground truth. */
-  analyzeOpened(report: string, settings?: PromptSettings): Promise<Scored<AnalysisResult>>;
-  /** Only the decoder again, for the last analyzed image, with other prompts. */
-  redecode(settings: PromptSettings): Promise<Scored<DecodeResult>>;
+  analyze(image: ImageInput, report: string, settings?: PromptSettings): Promise<CaseAnalysis>;
+  /**
+   * Everything for the opened image `imageId`, keeping its ground truth. Throws a StaleInputError
+   * when another image was opened since, and refuses an empty report.
+   */
+  analyzeOpened(imageId: string, report: string, settings?: PromptSettings): Promise<CaseAnalysis>;
+  /**
+   * Only the decoder again, for analysis `analysisId`, with other prompts. Throws a StaleInputError
+   * when a newer analysis or another bundle replaced it.
+   */
+  redecode(analysisId: string, settings: PromptSettings): Promise<CaseDecode>;
   /** Dice/IoU of `mask` against the current ground truth (null without one). */
   score(mask: Uint8Array): Promise<MaskMetrics | null>;
   /** A 0/1 mask as 8-bit gray PNG bytes (0/255) at its own size. */

@@ -1,7 +1,9 @@
 /**
  * The worker entry: owns the bundle, the ORT sessions and the current image's tensors; the UI only
  * sees plain results. Calls that use the engine run one at a time (ORT sessions are not
- * re-entrant); `cancel()` is answered at once.
+ * re-entrant); `cancel()` is answered at once. Every result names what it was made from (image,
+ * analysis, bundle load), and a re-run of an analysis that was replaced is refused, so a result
+ * can never be shown for inputs it did not see.
  */
 import * as Comlink from 'comlink';
 import { Engine } from '../runtime/engine';
@@ -10,52 +12,41 @@ import {
   decodeInput,
   encodeMaskPng,
   previewGray,
+  reportRefusal,
+  reportWarnings,
   toGrayImage,
   type DecodedImage,
   type GrayImage,
   type ImageInput,
 } from '../pipeline/index';
+import { loadBundle } from '../runtime/bundle';
 import { evaluateCases, type EvalCaseInput, type EvalCaseResult } from '../runtime/evaluate';
 import { createWebBackend } from '../runtime/ort-web';
 import type { BackendInfo } from '../runtime/ort';
 import type { AnalysisResult, DecodeResult, EngineEvent, PromptSettings } from '../runtime/results';
 import type {
   BundleSummary,
+  CaseAnalysis,
+  CaseDecode,
   EvalCaseSource,
+  Heartbeat,
   LoadOptions,
   LoadProgress,
   LocusWorkerApi,
+  ReportCheck,
   Scored,
+  StaleInputErrorName,
   WorkerBundleSource,
 } from './api';
-import { OpenedCase, type MaskMetrics, type TruthMask } from './opened-case';
+import { OpenedCase, type MaskMetrics, type OpenedImage, type TruthMask } from './opened-case';
+import { throttled, transferables, wholeBuffers } from './transfer';
 
-/** The buffers of a result the worker no longer needs, so postMessage moves rather than copies them. */
-function transferables(result: DecodeResult | AnalysisResult): ArrayBuffer[] {
-  const views: ArrayBufferView[] = [result.mask, result.slots.coords, result.slots.labels];
-  if ('coarse' in result) views.push(result.coarse.logits, result.coarse.probabilities);
-  return wholeBuffers(views);
-}
+/** How often the worker says it is alive (the studio restarts a worker that stays silent). */
+const HEARTBEAT_MS = 1000;
 
-function wholeBuffers(views: ArrayBufferView[]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const view of views) {
-    const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
-    if (whole && view.buffer instanceof ArrayBuffer) buffers.add(view.buffer);
-  }
-  return [...buffers];
-}
-
-/** Only sends download progress when a file starts, ends or moves by at least 1%. */
-function throttled(onProgress: ((p: LoadProgress) => void) | undefined) {
-  const last = new Map<string, number>();
-  return (file: string, loaded: number, total: number) => {
-    const step = total > 0 ? total / 100 : 1 << 20;
-    const previous = last.get(file);
-    if (previous !== undefined && loaded < total && loaded - previous < step) return;
-    last.set(file, loaded);
-    onProgress?.({ phase: 'download', file, loaded, total });
-  };
+/** A call whose inputs were replaced while it waited (another image, analysis or bundle). */
+class StaleInputError extends Error {
+  override readonly name: StaleInputErrorName = 'StaleInputError';
 }
 
 async function* pull(cases: EvalCaseInput[] | EvalCaseSource): AsyncGenerator<EvalCaseInput> {
@@ -66,11 +57,21 @@ async function* pull(cases: EvalCaseInput[] | EvalCaseSource): AsyncGenerator<Ev
   for (let next = await cases.next(); next !== null; next = await cases.next()) yield next;
 }
 
+interface Loaded {
+  engine: Engine;
+  engineId: string;
+}
+
 class LocusWorker implements LocusWorkerApi {
-  private engine: Engine | null = null;
+  private loaded: Loaded | null = null;
+  private loads = 0;
+  private analyses = 0;
+  /** The analysis whose image tensors the engine holds now (null: none usable for a re-run). */
+  private analysisId: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private cancelled = false;
   private readonly opened = new OpenedCase();
+  private readonly prefix = Math.random().toString(36).slice(2, 8);
 
   /** Runs `work` after every earlier engine call has finished. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -79,37 +80,57 @@ class LocusWorker implements LocusWorkerApi {
     return run;
   }
 
-  private requireEngine(): Engine {
-    if (this.engine === null) throw new Error('no bundle loaded');
-    return this.engine;
+  private requireLoaded(): Loaded {
+    if (this.loaded === null) throw new Error('no bundle loaded');
+    return this.loaded;
   }
 
-  loadBundle(source: WorkerBundleSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void) {
+  async loadBundle(source: WorkerBundleSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void) {
+    const download = throttled(onProgress);
+    // Reading and hashing touch no session: the working bundle keeps answering meanwhile.
+    const bundle = await loadBundle(source, (p) => download(p.file, p.loaded, p.total));
     return this.exclusive(async (): Promise<BundleSummary> => {
-      await this.engine?.dispose();
-      this.engine = null;
       const backend = await createWebBackend({ ep: options.ep ?? 'webgpu' });
-      const download = throttled(onProgress);
       const onEvent = (event: EngineEvent) =>
         onProgress?.(
           event.type === 'session'
             ? { phase: 'session', graph: event.graph, index: event.index, count: GRAPH_NAMES.length }
             : { phase: 'fallback', notice: event.notice },
         );
-      const engine = await Engine.open(source, backend, {
-        onProgress: (p) => download(p.file, p.loaded, p.total),
-        onEvent,
-      });
-      this.engine = engine;
-      onProgress?.({ phase: 'warmup' });
-      const warmupMs = await engine.warmUp();
-      const defaults = engine.defaultSettings();
-      return { source: engine.source, manifest: engine.manifest, backend: engine.info(), defaults, warmupMs };
+      let engine: Engine;
+      let warmupMs: number;
+      try {
+        engine = await Engine.create(bundle, backend, { onEvent });
+      } catch (error) {
+        await backend.dispose();
+        throw error;
+      }
+      try {
+        onProgress?.({ phase: 'warmup' });
+        warmupMs = await engine.warmUp();
+      } catch (error) {
+        await engine.dispose();
+        throw error;
+      }
+      const previous = this.loaded;
+      this.loads += 1;
+      this.loaded = { engine, engineId: `${this.prefix}-bundle-${this.loads}` };
+      this.analysisId = null;
+      await previous?.engine.dispose();
+      return {
+        engineId: this.loaded.engineId,
+        source: engine.source,
+        manifest: engine.manifest,
+        backend: engine.info(),
+        defaults: engine.defaultSettings(),
+        warmupMs,
+      };
     });
   }
 
-  openImage(image: ImageInput): Promise<GrayImage> {
-    return this.opened.open(image).then((gray) => Comlink.transfer(gray, wholeBuffers([gray.data])));
+  async openImage(image: ImageInput): Promise<OpenedImage> {
+    const opened = await this.opened.open(image);
+    return Comlink.transfer(opened, wholeBuffers([opened.gray.data]));
   }
 
   async previewImage(image: ImageInput, maxSide: number): Promise<GrayImage> {
@@ -122,22 +143,32 @@ class LocusWorker implements LocusWorkerApi {
     return truth === null ? null : Comlink.transfer(truth, wholeBuffers([truth.mask]));
   }
 
+  async checkReport(report: string): Promise<ReportCheck> {
+    const engine = this.loaded?.engine;
+    return { refusal: reportRefusal(report), warnings: engine ? engine.checkReport(report) : reportWarnings(report) };
+  }
+
   analyze(image: ImageInput, report: string, settings?: PromptSettings) {
     return this.exclusive(async () => {
       const decoded = await decodeInput(image);
-      this.opened.adopt(decoded);
-      return this.analyzeImage(decoded, report, settings);
+      const imageId = this.opened.adopt(decoded);
+      return this.analyzeImage(decoded, imageId, report, settings);
     });
   }
 
-  async analyzeOpened(report: string, settings?: PromptSettings) {
+  async analyzeOpened(imageId: string, report: string, settings?: PromptSettings) {
+    const refusal = reportRefusal(report);
+    if (refusal !== null) throw new Error(refusal);
     const image = this.opened.current();
-    return this.exclusive(() => this.analyzeImage(image, report, settings));
+    if (this.opened.currentId() !== imageId) throw new StaleInputError('another image was opened before Segment ran');
+    return this.exclusive(() => this.analyzeImage(image, imageId, report, settings));
   }
 
-  redecode(settings: PromptSettings) {
-    return this.exclusive(async () => {
-      const result = this.scored(await this.requireEngine().redecode(settings));
+  redecode(analysisId: string, settings: PromptSettings) {
+    return this.exclusive(async (): Promise<CaseDecode> => {
+      const { engine, engineId } = this.requireLoaded();
+      if (analysisId !== this.analysisId) throw new StaleInputError('that analysis was replaced by a newer one');
+      const result = { ...this.scored(await engine.redecode(settings)), analysisId, engineId };
       return Comlink.transfer(result, transferables(result));
     });
   }
@@ -151,8 +182,21 @@ class LocusWorker implements LocusWorkerApi {
     return Comlink.transfer(png, wholeBuffers([png]));
   }
 
-  private async analyzeImage(image: DecodedImage, report: string, settings?: PromptSettings) {
-    const result = this.scored(await this.requireEngine().analyze(image, report, settings));
+  private async analyzeImage(image: DecodedImage, imageId: string, report: string, settings?: PromptSettings) {
+    const { engine, engineId } = this.requireLoaded();
+    // The engine drops the previous image's tensors as soon as it starts: no re-run may use them.
+    this.analysisId = null;
+    const analysed: AnalysisResult = await engine.analyze(image, report, settings);
+    this.analyses += 1;
+    this.analysisId = `${this.prefix}-analysis-${this.analyses}`;
+    const result: CaseAnalysis = {
+      ...this.scored(analysed),
+      analysisId: this.analysisId,
+      imageId,
+      engineId,
+      reportText: report,
+      warnings: engine.checkReport(report),
+    };
     return Comlink.transfer(result, transferables(result));
   }
 
@@ -167,7 +211,8 @@ class LocusWorker implements LocusWorkerApi {
   ) {
     this.cancelled = false;
     return this.exclusive(async () => {
-      const engine = this.requireEngine();
+      const { engine } = this.requireLoaded();
+      this.analysisId = null;
       const { summary } = await evaluateCases(engine, pull(cases), settings ?? engine.defaultSettings(), {
         onCase: async (row) => onCase?.(row),
         shouldStop: () => this.cancelled,
@@ -181,15 +226,19 @@ class LocusWorker implements LocusWorkerApi {
   }
 
   backend(): BackendInfo | null {
-    return this.engine?.info() ?? null;
+    return this.loaded?.engine.info() ?? null;
   }
 
   dispose() {
     return this.exclusive(async () => {
-      await this.engine?.dispose();
-      this.engine = null;
+      await this.loaded?.engine.dispose();
+      this.loaded = null;
+      this.analysisId = null;
     });
   }
 }
 
 Comlink.expose(new LocusWorker());
+
+let beats = 0;
+setInterval(() => self.postMessage({ locusHeartbeat: ++beats } satisfies Heartbeat), HEARTBEAT_MS);

@@ -4,19 +4,19 @@
  * their files, going on with the rest (exit code 3); bench prints every stage; verify checks a
  * bundle against its manifest and fixtures and lists every failure.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { appendFileSync, copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { binaryMask, decodeImage, dice, iou } from '../../src/pipeline/index';
 import { naturalCompare } from '../../src/cli/dataset';
-import { main } from '../../src/cli/main';
 import { fsBundleSource } from '../../src/runtime/bundle-node';
 import { Engine } from '../../src/runtime/engine';
 import { createNodeBackend } from '../../src/runtime/ort-node';
 import { BUNDLE_DIR } from '../runtime/fixture-cases';
 import { lvitFolder, samples, SAMPLES_DIR, tempDir, writeReportsCsv, type Sample } from './lvit-folder';
+import { locus } from './run-locus';
 
 const run = promisify(execFile);
 const chosen = samples().slice(0, 3);
@@ -28,25 +28,6 @@ function scratch(prefix: string): string {
   const dir = tempDir(prefix);
   made.push(dir);
   return dir;
-}
-
-/** Runs main() in-process, collecting what it prints. */
-async function locus(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk).replace(/\n$/, ''));
-    return true;
-  });
-  try {
-    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
 }
 
 interface Expected {
@@ -87,9 +68,33 @@ describe('locus segment', () => {
     expect(corrupt.err.split('\n')).toHaveLength(1);
     expect(corrupt.err).toContain('cut.png');
     const empty = await locus('segment', '--bundle', BUNDLE_DIR, '--image', image, '--report', '  ', '--out', out);
-    expect(empty).toMatchObject({ code: 1, err: 'locus segment: error: --report: empty report' });
+    expect(empty).toMatchObject({ code: 1, err: expect.stringMatching(/^locus segment: error: --report: the report is empty/) });
     expect((await locus('segment', '--bundle', BUNDLE_DIR)).code).toBe(2);
   }, 120_000);
+});
+
+describe('first-run answers', () => {
+  it('prints a command\'s own usage for --help, with exit code 0', async () => {
+    for (const name of ['segment', 'eval', 'bench', 'verify']) {
+      const help = await locus(name, '--help');
+      expect(help.code).toBe(0);
+      expect(help.out).toMatch(new RegExp(`^usage:\\n  locus ${name} `));
+      expect(help.err).toBe('');
+    }
+  });
+
+  it('says in words that a folder is not a file, a file is not a folder, and a folder is missing', async () => {
+    const out = path.join(scratch('first-run'), 'm.png');
+    const folder = await locus('segment', '--bundle', BUNDLE_DIR, '--image', SAMPLES_DIR, '--report', 'x', '--out', out);
+    expect(folder).toMatchObject({ code: 1, err: `locus segment: error: ${SAMPLES_DIR}: is a folder, not a file` });
+    const image = path.join(SAMPLES_DIR, chosen[0]!.image);
+    const under = await locus('segment', '--bundle', BUNDLE_DIR, '--image', path.join(image, 'x.png'), '--report', 'x', '--out', out);
+    expect(under.err).toBe(`locus segment: error: ${path.join(image, 'x.png')}: a part of this path is a file, not a folder`);
+    const bundleFile = await locus('segment', '--bundle', image, '--image', image, '--report', 'x', '--out', out);
+    expect(bundleFile.err).toMatch(/is a file; --bundle takes the bundle's folder/);
+    const missing = await locus('eval', '--bundle', BUNDLE_DIR, '--data', 'no/such/folder', '--out', out);
+    expect(missing).toMatchObject({ code: 1, err: 'locus eval: error: no/such/folder: no such folder' });
+  });
 });
 
 describe('locus eval', () => {
@@ -136,7 +141,7 @@ describe('locus eval', () => {
     expect(result.out).toContain(`cases: ${chosen.length} scored of ${chosen.length}`);
     expect(result.out).toContain(`mean Dice: ${mean('dice').toFixed(4)}`);
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
-      'id,dice,iou,predicted_iou,points,coarse_max,readable,unreadable_reason,error,ms',
+      'id,dice,iou,predicted_iou,points,coarse_max,readable,unreadable_reason,error,warnings,ms',
     );
   }, 120_000);
 

@@ -47,8 +47,9 @@ describe('decode errors and formats', () => {
   });
 
   it('names the problem', () => {
-    expect(() => decodeImage(new TextEncoder().encode('GIF89a...'))).toThrow(/^not a PNG or JPEG \(the file starts with 47 49 46/);
-    expect(() => decodeImage(new Uint8Array(0))).toThrow(/not a PNG or JPEG/);
+    expect(() => decodeImage(new TextEncoder().encode('GIF89a...'))).toThrow(/^a GIF image: Locus reads PNG and JPEG only/);
+    expect(() => decodeImage(Uint8Array.of(0, 1, 2, 3, 250, 251))).toThrow(/^not a PNG or JPEG image \(unknown format; the file starts with 00 01 02 03 fa fb\)/);
+    expect(() => decodeImage(new Uint8Array(0))).toThrow(/^the file is empty \(0 bytes\)$/);
     const png = read('rgb8.png');
     expect(() => decodePng(png.subarray(0, png.length - 30))).toThrow(/^corrupt PNG: /);
     expect(() => decodeImage(read('gray2-adam7.png'))).toThrow(/^unsupported PNG: interlaced \(Adam7\) gray/);

@@ -22,6 +22,11 @@ const analysis = {
   gpfc: { regions: ['right_upper'], probabilities: [[0.7]] },
   report: { labels: [1], readable: true, reason: null, count: 1, laterality: 'unilateral', notes: [] },
   embeddingLocation: 'gpu-buffer',
+  analysisId: 'w1-analysis-4',
+  imageId: 'w1-2',
+  engineId: 'w1-bundle-1',
+  reportText: 'Unilateral pulmonary infection, one infected areas, upper right lung.',
+  warnings: [{ code: 'report-markup', message: 'markup' }],
 } as unknown as Analysis;
 const bundle = {
   source: 'http://127.0.0.1/bundles/demo-cxr/',
@@ -29,7 +34,7 @@ const bundle = {
 } as unknown as BundleSummary;
 
 describe('resultRecord', () => {
-  it('records the bundle, report, regions, GPFC, points, prompts, metrics and timings', () => {
+  it('records the bundle, the analysed report with its regions, GPFC, points, prompts, metrics and timings', () => {
     const result = { ...analysis, timings: { decoder: 3 } };
     const record = resultRecord({
       bundle,
@@ -38,7 +43,6 @@ describe('resultRecord', () => {
       metrics: { dice: 0.5, iou: 0.25, truthId: 3 },
       imageName: 'a.png',
       truthName: 'a-mask.png',
-      report: 'Unilateral pulmonary infection, one infected areas, upper right lung.',
     });
     expect(record).toMatchObject({
       bundle: { id: 'locus-demo-cxr', modality: 'cxr', source: bundle.source },
@@ -50,6 +54,9 @@ describe('resultRecord', () => {
       metrics: { dice: 0.5, iou: 0.25 },
       timings: { analysis: { preprocess: 1, decoder: 2 }, decode: { decoder: 3 } },
       groundTruth: 'a-mask.png',
+      report: analysis.reportText,
+      analysisId: 'w1-analysis-4',
+      warnings: [{ code: 'report-markup' }],
     });
     expect(record.prompts).not.toHaveProperty('userPoints');
     expect(JSON.parse(JSON.stringify(record))).toMatchObject({ decoderIouEstimate: 0.8 });

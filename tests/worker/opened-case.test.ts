@@ -8,8 +8,9 @@ const png = (width: number, height: number, values: number[]) =>
 describe('OpenedCase', () => {
   it('opens an image for display and scores masks against its ground truth', async () => {
     const opened = new OpenedCase();
-    const gray = await opened.open(png(2, 2, [0, 50, 100, 150]));
+    const { gray, imageId } = await opened.open(png(2, 2, [0, 50, 100, 150]));
     expect(gray).toMatchObject({ width: 2, height: 2, maxValue: 255 });
+    expect(opened.currentId()).toBe(imageId);
     expect(opened.score(Uint8Array.of(1, 0, 0, 0))).toBeNull();
     const truth = await opened.setTruth(png(2, 2, [0, 7, 255, 0]));
     expect(Array.from(truth!.mask)).toEqual([0, 1, 1, 0]);
@@ -40,11 +41,30 @@ describe('OpenedCase', () => {
   it('says why a file is not an image and keeps the image it had', async () => {
     const opened = new OpenedCase();
     await opened.open(png(1, 1, [5]));
-    await expect(opened.open(new TextEncoder().encode('hello'))).rejects.toThrow(/cannot read the image: not a PNG or JPEG/);
+    await expect(opened.open(new TextEncoder().encode('hello'))).rejects.toThrow('cannot read the image: a text file, not an image');
     expect(opened.current().width).toBe(1);
     await expect(opened.setTruth(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2))).rejects.toThrow(
       /cannot read the ground truth mask: corrupt PNG/,
     );
+  });
+
+  it('gives every opened image a new id, unlike any other worker\'s', async () => {
+    const [a, b] = [new OpenedCase(), new OpenedCase()];
+    const first = await a.open(png(1, 1, [1]));
+    const second = await a.open(png(1, 1, [1]));
+    const other = await b.open(png(1, 1, [1]));
+    expect(new Set([first.imageId, second.imageId, other.imageId]).size).toBe(3);
+  });
+
+  it('warns about tiny images and doubtful ground truths, and still accepts them', async () => {
+    const opened = new OpenedCase();
+    const image = png(2, 2, [10, 20, 30, 40]);
+    const { warnings } = await opened.open(image);
+    expect(warnings.map((w) => w.code)).toEqual(['tiny-image']);
+    expect((await opened.setTruth(image))!.warnings.map((w) => w.code)).toEqual(['truth-is-image']);
+    expect((await opened.setTruth(png(2, 2, [0, 0, 0, 0])))!.warnings.map((w) => w.code)).toEqual(['truth-empty']);
+    expect((await opened.setTruth(png(2, 2, [0, 1, 255, 0])))!.warnings.map((w) => w.code)).toEqual(['truth-not-binary']);
+    expect((await opened.setTruth(png(2, 2, [0, 255, 255, 0])))!.warnings).toEqual([]);
   });
 
   it('needs an image before a ground truth', async () => {

@@ -2,37 +2,80 @@
  * What the inputs do, as react-query mutations over the worker: open an image (shown at once),
  * set the ground truth, segment, and a sample (all three in one click). A failure is put in the
  * case store's `error` and leaves the image, report and result on screen as they were.
+ *
+ * An analysis is shown only if the image and the bundle it was made from are still the ones on
+ * screen when it arrives; otherwise it is dropped with a notice. Segment ignores clicks while its
+ * own analysis is pending (the flag is set synchronously, before the first await).
  */
-import { useIsMutating, useMutation } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import type { CaseAnalysis } from '../../worker/api';
+import { useBundleState } from '../state/bundle';
 import { useCase } from '../state/case';
 import { usePrompts } from '../state/prompts';
 import { useView } from '../state/view';
-import { errorMessage, locusWorker } from '../worker-client';
+import { errorMessage, isCrash, isStale, locusWorker } from '../worker-client';
+import { bundleReady } from './bundle';
 import { fetchSampleFile, type Sample } from './samples';
 
-const ANALYZE = ['analyze'];
+const DROPPED_IMAGE = 'The image changed while the last one was being analysed: that result was dropped. Press Segment for this image.';
+const DROPPED_BUNDLE = 'The bundle changed while the case was being analysed: that result was dropped. Press Segment to use the new bundle.';
 
 function fail(prefix: string, error: unknown): void {
-  useCase.getState().setError(`${prefix}${errorMessage(error)}`);
+  // A crashed worker is reported (and the case reopened) by the recovery, not as the user's error.
+  if (isCrash(error)) return;
+  if (isStale(error)) useCase.getState().setNotice(DROPPED_IMAGE);
+  else useCase.getState().setError(`${prefix}${errorMessage(error)}`);
 }
 
-async function openImage(file: File): Promise<void> {
-  const image = await locusWorker().openImage(file);
-  useCase.getState().setImage(file.name, image);
+export async function openImage(file: File): Promise<void> {
+  const opened = await locusWorker().openImage(file);
+  useCase.getState().setImage({ id: opened.imageId, name: file.name, file, gray: opened.gray, warnings: opened.warnings });
   useView.getState().resetView();
   usePrompts.getState().clearPoints();
 }
 
-async function openTruth(file: File | null): Promise<void> {
-  const truth = await locusWorker().setGroundTruth(file);
-  useCase.getState().setTruth(file?.name ?? null, truth);
+export async function openTruth(file: File | null): Promise<void> {
+  const mask = await locusWorker().setGroundTruth(file);
+  useCase.getState().setTruth(file === null || mask === null ? null : { name: file.name, file, mask });
 }
 
-async function segment(): Promise<void> {
-  const { report, image } = useCase.getState();
+/** Shows `result` only while its image and bundle are still the ones on screen. */
+function adopt(result: CaseAnalysis): void {
+  const { image, setAnalysis, setNotice } = useCase.getState();
+  if (image?.id !== result.imageId) return setNotice(DROPPED_IMAGE);
+  if (useBundleState.getState().active?.summary.engineId !== result.engineId) return setNotice(DROPPED_BUNDLE);
+  setAnalysis(result);
+}
+
+/** Claims the one analysis slot (synchronously); false while an analysis is pending. */
+function claim(): boolean {
+  const state = useCase.getState();
+  if (state.analyzing) return false;
+  state.setAnalyzing(true);
+  return true;
+}
+
+function release(): void {
+  useCase.getState().setAnalyzing(false);
+}
+
+/** Analyses the case on screen (the caller holds the analysis slot). */
+async function analyzeCase(): Promise<void> {
+  await bundleReady();
+  const { image, report } = useCase.getState();
   if (image === null) throw new Error('open an image first');
-  const result = await locusWorker().analyzeOpened(report, usePrompts.getState().settings);
-  useCase.getState().setAnalysis(result);
+  adopt(await locusWorker().analyzeOpened(image.id, report, usePrompts.getState().settings));
+}
+
+/** Analyses the case on screen unless an analysis is pending (the worker recovery re-runs with it). */
+export async function segmentNow(): Promise<void> {
+  if (!claim()) return;
+  try {
+    await analyzeCase();
+  } finally {
+    release();
+  }
 }
 
 export function useOpenImage() {
@@ -49,26 +92,42 @@ export function useOpenTruth() {
   });
 }
 
-export function useSegment() {
-  return useMutation({ mutationKey: ANALYZE, mutationFn: segment, onError: (error) => fail('Segmentation failed: ', error) });
+/** Segment, as a click handler: ignored while an analysis is pending. */
+export function useSegment(): () => void {
+  const { mutate } = useMutation({
+    mutationKey: ['analyze'],
+    mutationFn: analyzeCase,
+    onError: (error) => fail('Segmentation failed: ', error),
+    onSettled: release,
+  });
+  return useCallback(() => {
+    if (claim()) mutate();
+  }, [mutate]);
 }
 
-/** Loads a sample's image, report and ground truth, then segments it. */
-export function useLoadSample() {
-  return useMutation({
-    mutationKey: ANALYZE,
+/** Loads a sample's image, report and ground truth, then segments it (ignored while an analysis is pending). */
+export function useLoadSample(): (sample: Sample) => void {
+  const { mutate } = useMutation({
+    mutationKey: ['analyze'],
     mutationFn: async (sample: Sample) => {
       const [image, mask] = await Promise.all([fetchSampleFile(sample.image), fetchSampleFile(sample.mask)]);
       await openImage(image);
       useCase.getState().setReport(sample.report);
       await openTruth(mask);
-      await segment();
+      await analyzeCase();
     },
     onError: (error, sample) => fail(`Sample "${sample.title}": `, error),
+    onSettled: release,
   });
+  return useCallback(
+    (sample: Sample) => {
+      if (claim()) mutate(sample);
+    },
+    [mutate],
+  );
 }
 
 /** True while an analysis (Segment or a sample) runs. */
 export function useAnalyzing(): boolean {
-  return useIsMutating({ mutationKey: ANALYZE }) > 0;
+  return useCase((s) => s.analyzing);
 }

@@ -1,17 +1,18 @@
 /**
  * The result on screen: the last analysis while the prompt settings are its own, else a decoder-only
- * re-run for the current settings (a react-query keyed on the analysis and the settings). Slider
- * drags are debounced lightly, and re-runs never overlap: a queued one whose settings were already
- * superseded is dropped (react-query aborts it), so only the latest runs.
+ * re-run of that analysis for the current settings (a react-query keyed on the analysis id and the
+ * settings). Re-runs start at once and never overlap: a queued one whose settings were superseded
+ * is dropped (react-query aborts it), so a slider drag runs the latest settings as soon as the
+ * decoder is free. A re-run the worker refuses because its analysis was replaced shows nothing.
+ * The result is stale while the report on screen differs from the one analysed.
  */
-import { useEffect, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { DecodeResult, MaskMetrics, PromptSettings, Scored } from '../../worker/api';
+import { markRequest, markResponse } from '../latency';
 import { useCase } from '../state/case';
 import { settingsKey, usePrompts } from '../state/prompts';
-import { locusWorker } from '../worker-client';
-
-const DEBOUNCE_MS = 60;
+import { isCrash, isStale, locusWorker } from '../worker-client';
 
 let tail: Promise<void> = Promise.resolve();
 
@@ -30,32 +31,52 @@ function oneAtATime<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> 
   });
 }
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
-
 export interface Displayed {
   result: Scored<DecodeResult> | null;
   /** True while the result on screen does not yet match the current settings. */
   pending: boolean;
+  /** Why the result no longer matches the case on screen (null: it does); Segment again to refresh it. */
+  stale: string | null;
   error: Error | null;
+}
+
+/**
+ * Re-runs kept for going back (undo, a slider returning to a value) without asking the worker
+ * again; each holds a full-size mask, so older ones are dropped, and all of an older analysis.
+ */
+const KEPT_RERUNS = 12;
+
+/** Drops cached re-runs of other analyses and all but the newest KEPT_RERUNS of this one (never one in view). */
+function pruneReruns(client: QueryClient, analysisId: string): void {
+  const unused = client
+    .getQueryCache()
+    .findAll({ queryKey: ['decode'] })
+    .filter((query) => query.getObserversCount() === 0 && query.state.fetchStatus === 'idle');
+  const own = unused.filter((query) => query.queryKey[1] === analysisId).sort((a, b) => b.state.dataUpdatedAt - a.state.dataUpdatedAt);
+  const drop = [...unused.filter((query) => query.queryKey[1] !== analysisId), ...own.slice(KEPT_RERUNS)];
+  for (const query of drop) client.getQueryCache().remove(query);
+}
+
+async function rerun(client: QueryClient, analysisId: string, settings: PromptSettings): Promise<Scored<DecodeResult>> {
+  const key = settingsKey(settings);
+  markRequest(key);
+  const result = await locusWorker().redecode(analysisId, settings);
+  markResponse(key, result.timings);
+  pruneReruns(client, analysisId);
+  return result;
 }
 
 export function useDisplayed(): Displayed {
   const analysis = useCase((s) => s.analysis);
-  const analysisId = useCase((s) => s.analysisId);
-  const current = usePrompts((s) => s.settings);
-  const settings: PromptSettings = useDebounced(current, DEBOUNCE_MS);
+  const report = useCase((s) => s.report);
+  const settings = usePrompts((s) => s.settings);
   const key = settingsKey(settings);
+  const analysisId = analysis?.analysisId ?? '';
   const own = analysis !== null && key === settingsKey(analysis.settings);
+  const client = useQueryClient();
   const query = useQuery({
     queryKey: ['decode', analysisId, key],
-    queryFn: ({ signal }) => oneAtATime(signal, () => locusWorker().redecode(settings)),
+    queryFn: ({ signal }) => oneAtATime(signal, () => rerun(client, analysisId, settings)),
     enabled: analysis !== null && !own,
     placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === analysisId ? previous : undefined),
     staleTime: Infinity,
@@ -63,23 +84,28 @@ export function useDisplayed(): Displayed {
     retry: false,
     structuralSharing: false,
   });
-  if (analysis === null) return { result: null, pending: false, error: null };
-  const result = own ? analysis : (query.data ?? analysis);
-  const pending = settingsKey(result.settings) !== settingsKey(current);
-  return { result, pending: pending && !query.isError, error: own ? null : query.error };
+  const result = analysis === null ? null : own ? analysis : (query.data ?? analysis);
+  const refused = query.error !== null && (isStale(query.error) || isCrash(query.error));
+  const failed = !own && query.isError;
+  const pending = result !== null && settingsKey(result.settings) !== key && !failed;
+  const stale = analysis !== null && analysis.reportText !== report ? 'Report changed: Segment again' : null;
+  const error = analysis === null || own || refused ? null : query.error;
+  // One object per state, so panels that only take `displayed` skip renders where nothing changed.
+  return useMemo(() => ({ result, pending, stale, error }), [result, pending, stale, error]);
 }
 
 /** Dice/IoU of the result on screen against the current ground truth (null without one). */
 export function useMetrics(result: Scored<DecodeResult> | null): MaskMetrics | null {
-  const truth = useCase((s) => s.truth);
-  const analysisId = useCase((s) => s.analysisId);
+  const truth = useCase((s) => s.truth?.mask ?? null);
+  const analysisId = useCase((s) => s.analysis?.analysisId);
   const fresh = result !== null && truth !== null && result.metrics?.truthId === truth.truthId;
   const query = useQuery({
     queryKey: ['score', analysisId, result === null ? '' : settingsKey(result.settings), truth?.truthId],
     queryFn: () => locusWorker().score(result!.mask),
     enabled: result !== null && truth !== null && !fresh,
     staleTime: Infinity,
-    gcTime: 60_000,
+    // Its queryFn holds the result's full-size mask: gone as soon as the result is, not a minute later.
+    gcTime: 0,
   });
   if (result === null || truth === null) return null;
   return fresh ? result.metrics : (query.data ?? null);

@@ -6,9 +6,9 @@ import type { ViewerLayers } from '../viewer/types';
 import type { Displayed } from './decode';
 
 export function useLayers(displayed: Displayed): ViewerLayers {
-  const image = useCase((s) => s.image);
+  const image = useCase((s) => s.image?.gray ?? null);
   const analysis = useCase((s) => s.analysis);
-  const truth = useCase((s) => s.truth);
+  const truth = useCase((s) => s.truth?.mask ?? null);
   const userPoints = usePrompts((s) => s.settings.userPoints);
   const result = displayed.result;
   const coarse = useMemo(() => (analysis ? { map: analysis.coarse, geometry: analysis.geometry } : null), [analysis]);

@@ -26,6 +26,12 @@ const TEXT_Y: Record<Zone, number> = { upper: 42, middle: 69, lower: 99 };
 const TEXT_X: Record<Side, number> = { right: 32, left: 88 };
 const FLAG = '#fbbf24';
 
+/** Dark text gets a light halo and light text a dark one. */
+function haloColor(textColor: string): string {
+  const [r = 0, g = 0, b = 0] = (textColor.match(/[0-9a-f]{2}/gi) ?? []).map((h) => parseInt(h, 16));
+  return 0.299 * r + 0.587 * g + 0.114 * b < 128 ? 'rgba(245, 247, 250, 0.85)' : 'rgba(11, 14, 19, 0.85)';
+}
+
 function bandRect(zone: Zone, side: Side) {
   const x = side === 'right' ? 0 : 60;
   return { x, y: TOP + ZONE_INDEX[zone] * BAND, width: 60, height: BAND };
@@ -45,9 +51,25 @@ function RegionShape({ region, look, ids }: { region: RegionSummary; look: Regio
       {look.flagged && (
         <path d={LUNGS[side]} clipPath={`url(#${bandId})`} fill="none" stroke={FLAG} strokeWidth={2.5} strokeDasharray="4 2.5" />
       )}
-      <text x={TEXT_X[side]} y={TEXT_Y[zone]} fill={look.textColor} fontSize={11} fontWeight={600} textAnchor="middle">
+      {/* A halo in the opposite tone keeps the number readable where it crosses the narrow apex's edge. */}
+      <text
+        x={TEXT_X[side]}
+        y={TEXT_Y[zone]}
+        fill={look.textColor}
+        stroke={haloColor(look.textColor)}
+        strokeWidth={3}
+        strokeLinejoin="round"
+        paintOrder="stroke"
+        fontSize={11}
+        fontWeight={600}
+        textAnchor="middle"
+      >
         {look.text}
-        {look.flagged && <tspan fontWeight={800}> ≠</tspan>}
+        {look.flagged && (
+          <tspan fontWeight={800} fontSize={9} dy={-3}>
+            ≠
+          </tspan>
+        )}
       </text>
     </g>
   );

@@ -1,31 +1,22 @@
 /** The model bundle: what it is and how well it scored, loading progress, and loading another one. */
-import { useState, type FormEvent } from 'react';
-import type { BundleSummary, LoadProgress } from '../../worker/api';
-import { shippedChoice, useBundle } from '../hooks/bundle';
-import { useBundleState } from '../state/bundle';
-import { errorMessage } from '../worker-client';
+import { memo, useState, type FormEvent } from 'react';
+import type { BackendInfo, BundleSummary } from '../../worker/api';
+import { shippedChoice, useActiveBundle, useLoadBundle, useShippedBundles } from '../hooks/bundle';
+import { useBundleState, type BundleChoice } from '../state/bundle';
+import { useCase } from '../state/case';
 import { bundleScores, type BundleScores } from '../bundle-metrics';
-
-function progressValue(progress: LoadProgress | null): { value: number | undefined; label: string } {
-  if (progress === null) return { value: undefined, label: 'Reading the manifest…' };
-  if (progress.phase === 'download') {
-    const value = progress.total > 0 ? progress.loaded / progress.total : undefined;
-    return { value, label: `Downloading ${progress.file}` };
-  }
-  if (progress.phase === 'session') {
-    return { value: (progress.index + 1) / progress.count, label: `Creating session ${progress.graph}` };
-  }
-  if (progress.phase === 'warmup') return { value: 1, label: 'Warming up (compiling the graphs once)' };
-  return { value: undefined, label: `Falling back to ${progress.notice.to.toUpperCase()}` };
-}
+import { progressText } from './load-progress';
 
 function LoadingBar() {
   const progress = useBundleState((s) => s.progress);
-  const { value, label } = progressValue(progress);
+  const loading = useBundleState((s) => s.loading);
+  const { value, label } = progressText(progress);
   return (
     <div className="loading">
-      <progress aria-label="Bundle loading" max={1} value={value} />
-      <span className="hint">{label}</span>
+      <progress aria-label="Bundle loading (panel)" max={1} value={value} />
+      <span className="hint">
+        {loading?.label}: {label}
+      </span>
     </div>
   );
 }
@@ -66,8 +57,15 @@ function ScoreTable({ scores }: { scores: BundleScores }) {
   );
 }
 
+/** The EP and its adapter, or why it is not WebGPU (after a fallback, the backend results now report). */
+function runsOn(backend: BackendInfo): string {
+  if (backend.ep === 'webgpu') return `WebGPU${backend.adapter?.description ? ` (${backend.adapter.description})` : ''}`;
+  return `${backend.ep.toUpperCase()}${backend.fallbackReason ? `: ${backend.fallbackReason}` : ''}`;
+}
+
 function BundleFacts({ summary }: { summary: BundleSummary }) {
   const { manifest } = summary;
+  const backend = useCase((s) => s.analysis?.backend) ?? summary.backend;
   const scores = bundleScores(manifest.metrics);
   const location = scores.location;
   return (
@@ -80,6 +78,8 @@ function BundleFacts({ summary }: { summary: BundleSummary }) {
         <dd>{manifest.training.trainable_parameters.toLocaleString('en')} parameters</dd>
         <dt>Bundle</dt>
         <dd>{manifest.bundle_id}</dd>
+        <dt>Runs on</dt>
+        <dd>{runsOn(backend)}</dd>
         <dt>Warm-up</dt>
         <dd title="Every graph run once on a blank frame when the bundle opened">{Math.round(summary.warmupMs)} ms</dd>
       </dl>
@@ -96,9 +96,13 @@ function BundleFacts({ summary }: { summary: BundleSummary }) {
 }
 
 function OtherBundle() {
-  const choose = useBundleState((s) => s.choose);
-  const { shipped } = useBundle();
+  const { mutate } = useLoadBundle();
+  const shipped = useShippedBundles();
+  const busy = useBundleState((s) => s.loading !== null);
   const [url, setUrl] = useState('');
+  const choose = (choice: BundleChoice) => {
+    if (!busy) mutate(choice);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (url.trim() === '') return;
@@ -108,6 +112,7 @@ function OtherBundle() {
   return (
     <details className="other-bundle">
       <summary>Load another bundle</summary>
+      <fieldset className="plain" disabled={busy}>
       {(shipped.data?.length ?? 0) > 1 && (
         <ul className="plain">
           {shipped.data!.map((b) => (
@@ -139,24 +144,30 @@ function OtherBundle() {
           }}
         />
       </label>
+      </fieldset>
+      <p className="hint">The bundle in use stays until the new one has loaded and warmed up.</p>
     </details>
   );
 }
 
-export function BundlePanel() {
-  const { query, noBundles } = useBundle();
+/** Memoised: the studio re-renders on every re-run, this panel only when its own props change. */
+export const BundlePanel = memo(function BundlePanel({ noBundles }: { noBundles: boolean }) {
+  const active = useActiveBundle();
+  const loading = useBundleState((s) => s.loading !== null);
+  const failure = useBundleState((s) => s.failure);
   return (
     <section className="panel" aria-labelledby="bundle-heading">
       <h2 id="bundle-heading">Model bundle</h2>
       {noBundles && <p className="hint">No bundle is shipped with this build: load one below.</p>}
-      {query.isFetching && <LoadingBar />}
-      {query.isError && (
+      {loading && <LoadingBar />}
+      {failure !== null && (
         <p role="alert" className="error">
-          Could not load the bundle: {errorMessage(query.error)}
+          Could not load {failure.label}: {failure.message}
+          {active !== undefined && <> ({active.manifest.title} is still in use.)</>}
         </p>
       )}
-      {query.data && <BundleFacts summary={query.data} />}
+      {active && <BundleFacts summary={active} />}
       <OtherBundle />
     </section>
   );
-}
+});

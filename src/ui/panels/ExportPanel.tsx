@@ -2,7 +2,7 @@
 import { useMutation } from '@tanstack/react-query';
 import type { MaskMetrics } from '../../worker/api';
 import { download, resultRecord, stem } from '../export-record';
-import { useBundle } from '../hooks/bundle';
+import { useActiveBundle } from '../hooks/bundle';
 import type { Displayed } from '../hooks/decode';
 import { useCase } from '../state/case';
 import { useView } from '../state/view';
@@ -12,10 +12,12 @@ import { autoWindowLevel } from '../viewer/window-level';
 import { errorMessage, locusWorker } from '../worker-client';
 
 export function ExportPanel({ displayed, metrics, layers }: { displayed: Displayed; metrics: MaskMetrics | null; layers: ViewerLayers }) {
-  const bundle = useBundle().query.data;
-  const { analysis, imageName, truthName, report, image } = useCase();
+  const bundle = useActiveBundle();
+  const analysis = useCase((s) => s.analysis);
+  const image = useCase((s) => s.image);
+  const truthName = useCase((s) => s.truth?.name ?? null);
   const result = displayed.result;
-  const name = stem(imageName);
+  const name = stem(image?.name ?? null);
   const mask = useMutation({
     mutationFn: async () => {
       const png = await locusWorker().encodeMaskPng(result!.mask, result!.width, result!.height);
@@ -25,16 +27,18 @@ export function ExportPanel({ displayed, metrics, layers }: { displayed: Display
   const overlay = useMutation({
     mutationFn: async () => {
       const { overlays, windowLevel } = useView.getState();
-      const level = windowLevel ?? autoWindowLevel(image!);
+      const level = windowLevel ?? autoWindowLevel(image!.gray);
       download(await renderOverlayPng(layers, overlays, level), `${name}-overlay.png`);
     },
   });
   const exportJson = () => {
     if (bundle === undefined || analysis === null || result === null) return;
-    const record = resultRecord({ bundle, analysis, result, metrics, imageName, truthName, report });
+    const record = resultRecord({ bundle, analysis, result, metrics, imageName: image?.name ?? null, truthName });
     download(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }), `${name}-locus.json`);
   };
-  const disabled = result === null || displayed.pending;
+  // Only a result that matches what is on screen may leave the studio.
+  const why = result === null ? null : displayed.stale ?? (displayed.pending ? 'the mask is being updated' : null);
+  const disabled = result === null || why !== null;
   const failure = mask.error ?? overlay.error;
   return (
     <section className="panel" aria-labelledby="export-heading">
@@ -50,6 +54,7 @@ export function ExportPanel({ displayed, metrics, layers }: { displayed: Display
           Export JSON
         </button>
       </div>
+      {why !== null && <p className="hint">Export waits: {why}.</p>}
       {failure !== null && (
         <p role="alert" className="error">
           Export failed: {errorMessage(failure)}

@@ -1,14 +1,16 @@
 /** The case's inputs: image (drop zone or picker), ground truth, report, and the Segment button. */
-import { useState, type DragEvent } from 'react';
-import { useBundle } from '../hooks/bundle';
+import { memo, useState, type DragEvent } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing, useOpenImage, useOpenTruth, useSegment } from '../hooks/case-actions';
 import { useCase } from '../state/case';
+import { locusWorker } from '../worker-client';
+import { Warnings } from './Warnings';
 
 const IMAGE_TYPES = 'image/png,image/jpeg,.png,.jpg,.jpeg';
 
 function DropZone() {
   const openImage = useOpenImage();
-  const imageName = useCase((s) => s.imageName);
   const image = useCase((s) => s.image);
   const [over, setOver] = useState(false);
   const onDrop = (event: DragEvent) => {
@@ -17,6 +19,7 @@ function DropZone() {
     const file = event.dataTransfer.files[0];
     if (file !== undefined) openImage.mutate(file);
   };
+  const bits = image !== null && image.gray.maxValue > 255 ? ` · ${Math.log2(image.gray.maxValue + 1)}-bit` : '';
   return (
     <div
       className={`drop-zone${over ? ' over' : ''}`}
@@ -41,16 +44,17 @@ function DropZone() {
         />
       </label>
       <p className="hint">
-        {image === null ? 'Drop a PNG or JPEG (8- or 16-bit) here' : `${imageName} · ${image.width}×${image.height}`}
-        {image !== null && image.maxValue > 255 && ` · ${Math.log2(image.maxValue + 1)}-bit`}
+        {image === null ? 'Drop a PNG or JPEG (8- or 16-bit) here' : `${image.name} · ${image.gray.width}×${image.gray.height}${bits}`}
+        {openImage.isPending && ' · opening…'}
       </p>
+      {image !== null && <Warnings source={image.id} warnings={image.warnings} label="Image" />}
     </div>
   );
 }
 
 function TruthInput() {
   const openTruth = useOpenTruth();
-  const truthName = useCase((s) => s.truthName);
+  const truth = useCase((s) => s.truth);
   const hasImage = useCase((s) => s.image !== null);
   return (
     <div className="truth-input">
@@ -68,26 +72,45 @@ function TruthInput() {
           }}
         />
       </label>
-      {truthName !== null && (
-        <p className="hint">
-          {truthName}{' '}
-          <button type="button" className="link" onClick={() => openTruth.mutate(null)}>
-            Remove
-          </button>
-        </p>
+      {truth !== null && (
+        <>
+          <p className="hint">
+            {truth.name}{' '}
+            <button type="button" className="link" onClick={() => openTruth.mutate(null)}>
+              Remove
+            </button>
+          </p>
+          <Warnings source={`truth-${truth.mask.truthId}`} warnings={truth.mask.warnings} label="Ground truth" />
+        </>
       )}
     </div>
   );
 }
 
-export function InputPanel() {
+/** What the worker says about the report as it is typed: a refusal (empty) or warnings. */
+function useReportCheck(report: string) {
+  const engineId = useActiveBundle()?.engineId;
+  return useQuery({
+    queryKey: ['report-check', report, engineId],
+    queryFn: () => locusWorker().checkReport(report),
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+    gcTime: 10_000,
+  });
+}
+
+/** Memoised: the studio re-renders on every re-run, this panel only when its own props change. */
+export const InputPanel = memo(function InputPanel() {
   const report = useCase((s) => s.report);
   const setReport = useCase((s) => s.setReport);
   const hasImage = useCase((s) => s.image !== null);
   const error = useCase((s) => s.error);
-  const ready = useBundle().query.isSuccess;
+  const notice = useCase((s) => s.notice);
+  const ready = useActiveBundle() !== undefined;
   const segment = useSegment();
   const analyzing = useAnalyzing();
+  const check = useReportCheck(report).data;
+  const refusal = report.trim() === '' ? (check?.refusal ?? 'the report is empty') : null;
   return (
     <section className="panel" aria-labelledby="case-heading">
       <h2 id="case-heading">Case</h2>
@@ -103,7 +126,15 @@ export function InputPanel() {
           onChange={(event) => setReport(event.target.value)}
         />
       </label>
-      <button type="button" className="primary" disabled={!hasImage || !ready || analyzing} onClick={() => segment.mutate()}>
+      {hasImage && refusal !== null && <p className="hint report-refusal">Segment needs a report: {refusal}.</p>}
+      {refusal === null && check !== undefined && <Warnings source={`report:${report}`} warnings={check.warnings} label="Report" />}
+      <button
+        type="button"
+        className="primary"
+        disabled={!hasImage || !ready || analyzing || refusal !== null}
+        aria-busy={analyzing}
+        onClick={segment}
+      >
         {analyzing ? 'Segmenting…' : 'Segment'}
       </button>
       {error !== null && (
@@ -111,6 +142,11 @@ export function InputPanel() {
           {error}
         </p>
       )}
+      {notice !== null && (
+        <p className="notice" role="note">
+          {notice}
+        </p>
+      )}
     </section>
   );
-}
+});

@@ -3,9 +3,10 @@
  * undo/redo, and how the current settings score. Every change re-runs only the decoder.
  */
 import { useMemo } from 'react';
-import type { MaskMetrics } from '../../worker/api';
+import type { DecodeResult, MaskMetrics } from '../../worker/api';
 import type { Displayed } from '../hooks/decode';
-import { useBundle } from '../hooks/bundle';
+import { useActiveBundle } from '../hooks/bundle';
+import { useCase } from '../state/case';
 import { usePrompts, type Slider, type Toggle } from '../state/prompts';
 
 const TOGGLES: { name: Toggle; label: string; hint: string }[] = [
@@ -15,6 +16,8 @@ const TOGGLES: { name: Toggle; label: string; hint: string }[] = [
 ];
 
 function SliderRow({ name, label, min, max, step }: { name: Slider; label: string; min: number; max: number; step: number }) {
+  // Until a bundle gives its defaults the value is a placeholder: show none rather than a wrong one.
+  const known = usePrompts((s) => s.defaults !== null);
   const value = usePrompts((s) => s.settings[name]);
   const slide = usePrompts((s) => s.slide);
   return (
@@ -29,7 +32,7 @@ function SliderRow({ name, label, min, max, step }: { name: Slider; label: strin
         value={value}
         onChange={(event) => slide(name, Number(event.target.value))}
       />
-      <span className="value">{name === 'theta' ? value.toFixed(2) : value}</span>
+      <span className="value">{!known ? '–' : name === 'theta' ? value.toFixed(2) : value}</span>
     </label>
   );
 }
@@ -74,10 +77,14 @@ function UserPoints() {
   );
 }
 
-function Scores({ metrics, displayed }: { metrics: MaskMetrics | null; displayed: Displayed }) {
-  const result = displayed.result;
-  const area = useMemo(() => result?.mask.reduce((sum, v) => sum + (v !== 0 ? 1 : 0), 0) ?? 0, [result]);
-  if (result === null) return null;
+/** Lesion pixels of a 0/1 mask (a plain loop: this runs on every re-run). */
+function maskArea(mask: Uint8Array): number {
+  let area = 0;
+  for (let i = 0; i < mask.length; i++) area += mask[i]!;
+  return area;
+}
+
+function Scores({ metrics, result, area }: { metrics: MaskMetrics | null; result: DecodeResult; area: number }) {
   return (
     <table className="compact scores">
       <tbody>
@@ -112,10 +119,43 @@ function Scores({ metrics, displayed }: { metrics: MaskMetrics | null; displayed
   );
 }
 
+/** Largest coarse probability of the analysis on screen (for "no cell above the threshold"). */
+function usePeakProbability(): number | null {
+  const probabilities = useCase((s) => s.analysis?.coarse.probabilities);
+  return useMemo(() => (probabilities === undefined ? null : probabilities.reduce((m, p) => Math.max(m, p), 0)), [probabilities]);
+}
+
+/** Says when the model's points or the mask came out empty, and why, instead of showing nothing. */
+function ResultNotes({ result, area }: { result: DecodeResult; area: number }) {
+  const peak = usePeakProbability();
+  const { k, theta, usePoints } = result.settings;
+  const notes: string[] = [];
+  if (usePoints && k > 0 && result.points.length < k) {
+    const above = result.points.length === 0 ? 'No coarse cell is' : `Only ${result.points.length} coarse cell(s) are`;
+    const max = peak === null ? '' : ` (the highest is ${peak.toFixed(2)})`;
+    notes.push(`${above} above the threshold ${theta.toFixed(2)}${max}: ${result.points.length} of ${k} points.`);
+  }
+  if (area === 0) {
+    notes.push('The mask is empty: the decoder found no lesion with these prompts (lower the threshold, add a point, or check the report).');
+  }
+  if (notes.length === 0) return null;
+  return (
+    <ul className="result-notes">
+      {notes.map((note) => (
+        <li key={note} className="hint" role="note">
+          {note}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function PromptLab({ displayed, metrics }: { displayed: Displayed; metrics: MaskMetrics | null }) {
   const settings = usePrompts((s) => s.settings);
   const toggle = usePrompts((s) => s.toggle);
-  const manifest = useBundle().query.data?.manifest;
+  const manifest = useActiveBundle()?.manifest;
+  const result = displayed.result;
+  const area = useMemo(() => (result === null ? 0 : maskArea(result.mask)), [result]);
   // k's range comes from the bundle; until one is open the controls are disabled.
   const kMax = manifest?.prompts.k_max ?? 0;
   return (
@@ -141,7 +181,8 @@ export function PromptLab({ displayed, metrics }: { displayed: Displayed; metric
           Decoding failed: {displayed.error.message}
         </p>
       )}
-      <Scores metrics={metrics} displayed={displayed} />
+      {result !== null && <ResultNotes result={result} area={area} />}
+      {result !== null && <Scores metrics={metrics} result={result} area={area} />}
     </section>
   );
 }

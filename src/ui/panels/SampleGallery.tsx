@@ -1,7 +1,7 @@
 /** The shipped sample cases: one click loads image, report and ground truth, and segments. */
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useBundle } from '../hooks/bundle';
+import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing, useLoadSample } from '../hooks/case-actions';
 import { SAMPLES, fetchSampleFile, useSamples, type Sample } from '../hooks/samples';
 import { useCase } from '../state/case';
@@ -35,12 +35,13 @@ function Thumbnail({ sample }: { sample: Sample }) {
   return <canvas ref={canvas} aria-hidden="true" />;
 }
 
-export function SampleGallery() {
+/** Memoised: the studio re-renders on every re-run, this panel only when its own props change. */
+export const SampleGallery = memo(function SampleGallery() {
   const samples = useSamples();
   const loadSample = useLoadSample();
   const analyzing = useAnalyzing();
-  const imageName = useCase((s) => s.imageName);
-  const modality = useBundle().query.data?.manifest.modality;
+  const imageName = useCase((s) => s.image?.name ?? null);
+  const modality = useActiveBundle()?.manifest.modality;
   if (samples.isPending) return <section className="panel" aria-busy="true">Loading samples…</section>;
   if (samples.isError) {
     return (
@@ -69,7 +70,7 @@ export function SampleGallery() {
               disabled={analyzing}
               title={sample.report}
               aria-label={`Sample: ${sample.title}`}
-              onClick={() => loadSample.mutate(sample)}
+              onClick={() => loadSample(sample)}
             >
               <Thumbnail sample={sample} />
               <span>{sample.title}</span>
@@ -79,4 +80,4 @@ export function SampleGallery() {
       </ul>
     </section>
   );
-}
+});

@@ -1,54 +1,81 @@
 /**
  * The live status line (role "status"): the execution provider in use (WebGPU and its adapter, or
- * WASM and why) and what the studio is doing; "Done" once a result matching the settings is shown.
+ * WASM and why), what the studio is doing (with the bundle's load progress), and "Done" only once
+ * the result on screen matches the image, report, bundle and prompt settings on screen.
  */
 import type { BackendInfo } from '../../worker/api';
-import { useBundle } from '../hooks/bundle';
+import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing } from '../hooks/case-actions';
 import type { Displayed } from '../hooks/decode';
 import { useBundleState } from '../state/bundle';
 import { useCase } from '../state/case';
+import { progressText } from './load-progress';
 
-export function providerText(backend: BackendInfo | null): string {
-  if (backend === null) return 'No backend yet';
+/** The badge: the EP, and the adapter (WebGPU) or the reason (WASM), short; the full text is its title. */
+export function providerText(backend: BackendInfo | null): { short: string; full: string } {
+  if (backend === null) return { short: 'No backend yet', full: 'No bundle is loaded yet' };
   if (backend.ep === 'webgpu') {
     const adapter = backend.adapter;
     const name = adapter ? adapter.description || [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') : '';
-    return name ? `WebGPU · ${name}` : 'WebGPU';
+    return { short: name ? `WebGPU · ${name}` : 'WebGPU', full: `WebGPU${name ? ` on ${name}` : ''} (onnxruntime-web ${backend.version})` };
   }
   const why = backend.fallbackReason ?? (backend.requested === backend.ep ? 'requested' : 'no reason given');
-  return `${backend.ep.toUpperCase()} · ${why}`;
+  const noGpu = /adapter|navigator\.gpu|device request/.test(why);
+  const short = backend.requested === backend.ep ? backend.ep.toUpperCase() : `${backend.ep.toUpperCase()} (${noGpu ? 'no GPU' : 'fallback'})`;
+  return { short, full: `${backend.ep.toUpperCase()}: ${why} (onnxruntime-web ${backend.version})` };
 }
 
 function useActivity(displayed: Displayed): string {
-  const { query } = useBundle();
+  const loading = useBundleState((s) => s.loading);
+  const progress = useBundleState((s) => s.progress);
+  const failure = useBundleState((s) => s.failure);
+  const active = useActiveBundle();
   const analyzing = useAnalyzing();
   const hasImage = useCase((s) => s.image !== null);
   const error = useCase((s) => s.error);
-  if (query.isFetching) return 'Loading the model bundle…';
-  if (query.isError) return 'Bundle failed to load';
   if (analyzing) return 'Segmenting…';
+  if (loading !== null) return `Loading ${loading.label}: ${progressText(progress).label}`;
+  if (active === undefined) return failure !== null ? 'No bundle: loading failed (see the bundle panel)' : 'Starting…';
+  if (displayed.stale !== null && displayed.result !== null) return displayed.stale;
   if (displayed.pending) return 'Updating the mask…';
-  if (error !== null || displayed.error !== null) return 'Error (see the message)';
+  if (displayed.error !== null) return 'Error (see the message)';
+  // A refused file leaves the case as it was: the result on screen still matches it.
   if (displayed.result !== null) return 'Done';
+  if (error !== null) return 'Error (see the message)';
   return hasImage ? 'Ready: press Segment' : 'Ready: open an image or pick a sample';
 }
 
 export function StatusBar({ displayed }: { displayed: Displayed }) {
-  const { query } = useBundle();
+  const active = useActiveBundle();
   const loadFallback = useBundleState((s) => s.fallback);
-  const backend = displayed.result?.backend ?? query.data?.backend ?? null;
+  const progress = useBundleState((s) => s.progress);
+  const loading = useBundleState((s) => s.loading !== null);
+  const backend = displayed.result?.backend ?? active?.backend ?? null;
   const fallback = displayed.result?.fallback ?? loadFallback;
   const text = useActivity(displayed);
+  const provider = providerText(backend);
   const webgpu = backend?.ep === 'webgpu';
+  const value = progressText(progress).value;
+  const analysisId = useCase((s) => s.analysis?.analysisId ?? '');
+  const shown = displayed.result?.settings;
+  // Machine-readable twins of the text, for the soak and latency scripts and the tests.
+  const data = {
+    'data-done': text === 'Done' ? 'true' : 'false',
+    'data-analysis': analysisId,
+    'data-k': shown?.k ?? '',
+    'data-theta': shown?.theta ?? '',
+  };
   return (
-    <div className="status" role="status" aria-live="polite" aria-label="Studio status">
-      <span className={`badge ${backend === null ? '' : webgpu ? 'gpu' : 'cpu'}`} title={backend?.version ? `onnxruntime-web ${backend.version}` : undefined}>
-        {providerText(backend)}
+    <div className="status" role="status" aria-live="polite" aria-label="Studio status" {...data}>
+      <span className={`badge ${backend === null ? '' : webgpu ? 'gpu' : 'cpu'}`} title={provider.full}>
+        {provider.short}
       </span>
-      <span className={`activity${text === 'Done' ? ' done' : ''}`}>{text}</span>
+      <span className={`activity${text === 'Done' ? ' done' : ''}`} title={text}>
+        {text}
+      </span>
+      {loading && <progress className="top-progress" aria-label="Bundle loading" max={1} value={value} />}
       {fallback !== null && (
-        <span className="warning">
+        <span className="warning fallback" title={fallback.reason}>
           Fell back from {fallback.from.toUpperCase()} to {fallback.to.toUpperCase()}: {fallback.reason}
         </span>
       )}

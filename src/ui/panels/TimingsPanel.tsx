@@ -45,7 +45,10 @@ export function TimingsPanel({ analysis, displayed }: { analysis: Analysis | nul
           </tr>
         </tbody>
       </table>
-      <p className="hint">Embedding kept in {analysis.embeddingLocation === 'gpu-buffer' ? 'a GPU buffer' : 'CPU memory'}.</p>
+      <p className="hint">
+        Embedding kept in {analysis.embeddingLocation === 'gpu-buffer' ? 'a GPU buffer' : 'CPU memory'}.
+        {analysis.backend.ep === 'webgpu' && ' Each graph is timed until the GPU has finished it, so no stage is billed for another one\'s queued work.'}
+      </p>
     </section>
   );
 }

@@ -70,7 +70,7 @@ function OverlayBar() {
   );
 }
 
-export function ViewerPane({ layers }: { layers: ViewerLayers }) {
+export function ViewerPane({ layers, stale }: { layers: ViewerLayers; stale: string | null }) {
   const overlays = useView((s) => s.overlays);
   const transform = useView((s) => s.transform);
   const windowLevel = useView((s) => s.windowLevel);
@@ -91,9 +91,17 @@ export function ViewerPane({ layers }: { layers: ViewerLayers }) {
     <div className="viewer-pane">
       <div className="viewer-toolbar">
         <OverlayBar />
-        {comparing && <ConfusionLegend />}
-        {overlays.visible.coarse && hasAnalysis && <CoarseScale opacity={overlays.opacity.coarse} />}
+        {/* A row of fixed height: legends coming and going never move the image. */}
+        <div className="viewer-legends">
+          {comparing && <ConfusionLegend />}
+          {overlays.visible.coarse && hasAnalysis && <CoarseScale opacity={overlays.opacity.coarse} />}
+        </div>
       </div>
+      {stale !== null && (
+        <p className="stale-banner" role="note">
+          {stale}: the mask and regions shown belong to the report as it was.
+        </p>
+      )}
       <Viewer
         layers={layers}
         overlays={overlays}

@@ -1,28 +1,49 @@
-/** Which bundle the studio runs (null: the first shipped one) and how far loading it has got. */
+/**
+ * Which bundle the worker runs (`active`, swapped only when a new one loaded completely), which
+ * one is loading and how far it got, and why the last attempt failed. A failed load leaves
+ * `active` untouched, so the working bundle and its results stay.
+ */
 import { create } from 'zustand';
-import type { FallbackNotice, LoadProgress } from '../../worker/api';
+import type { BundleSummary, FallbackNotice, LoadProgress } from '../../worker/api';
 
 export type BundleChoice =
   | { kind: 'url'; base: string; label: string }
   | { kind: 'files'; files: Record<string, File>; label: string };
 
+export interface ActiveBundle {
+  summary: BundleSummary;
+  choice: BundleChoice;
+}
+
 export interface BundleState {
-  choice: BundleChoice | null;
-  /** Counts choices, so choosing the same folder again reloads it. */
-  serial: number;
+  active: ActiveBundle | null;
+  /** The bundle being loaded beside the active one (null: none). */
+  loading: BundleChoice | null;
   progress: LoadProgress | null;
-  /** Set when loading moved from WebGPU to WASM. */
+  /** Why the last load failed (the active bundle, if any, is still in use). */
+  failure: { label: string; message: string } | null;
+  /** Set when loading the active bundle moved from WebGPU to WASM. */
   fallback: FallbackNotice | null;
-  choose(choice: BundleChoice): void;
-  setProgress(progress: LoadProgress | null): void;
+  /** The same for the bundle still loading (it becomes `fallback` if that load succeeds). */
+  loadingFallback: FallbackNotice | null;
+  startLoading(choice: BundleChoice): void;
+  setProgress(progress: LoadProgress): void;
+  loaded(active: ActiveBundle): void;
+  failed(label: string, message: string): void;
 }
 
 export const useBundleState = create<BundleState>()((set) => ({
-  choice: null,
-  serial: 0,
+  active: null,
+  loading: null,
   progress: null,
+  failure: null,
   fallback: null,
-  choose: (choice) => set((s) => ({ choice, serial: s.serial + 1, progress: null, fallback: null })),
+  loadingFallback: null,
+  startLoading: (loading) => set({ loading, progress: null, failure: null, loadingFallback: null }),
   setProgress: (progress) =>
-    set((s) => ({ progress, fallback: progress?.phase === 'fallback' ? progress.notice : s.fallback })),
+    set((s) => ({ progress, loadingFallback: progress.phase === 'fallback' ? progress.notice : s.loadingFallback })),
+  loaded: (active) =>
+    set((s) => ({ active, loading: null, progress: null, failure: null, fallback: s.loadingFallback, loadingFallback: null })),
+  failed: (label, message) =>
+    set({ loading: null, progress: null, failure: { label, message }, loadingFallback: null }),
 }));

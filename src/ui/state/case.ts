@@ -1,45 +1,78 @@
 /**
- * The case on screen: the image (as displayed), its report, the optional ground truth and the
- * full analysis of the last Segment. Pixels here are plain arrays the worker handed over; the
- * tensors stay in the worker. A failed load never clears what is already here.
+ * The case on screen: the image (as displayed, with the file it came from), its report, the
+ * optional ground truth and the full analysis of the last Segment, each with the id the worker gave
+ * it. Pixels here are plain arrays the worker handed over; the tensors stay in the worker. The
+ * files are kept so a restarted worker can reopen the case. A failed load never clears what is
+ * already here.
  */
 import { create } from 'zustand';
-import type { AnalysisResult, GrayImage, Scored, TruthMask } from '../../worker/api';
+import type { CaseAnalysis, GrayImage, InputWarning, TruthMask } from '../../worker/api';
 
-export type Analysis = Scored<AnalysisResult>;
+export type Analysis = CaseAnalysis;
+
+export interface CaseImage {
+  /** The worker's id of the opened image; results name it. */
+  id: string;
+  name: string;
+  file: Blob;
+  gray: GrayImage;
+  warnings: InputWarning[];
+}
+
+export interface CaseTruth {
+  name: string;
+  file: Blob;
+  mask: TruthMask;
+}
 
 export interface CaseState {
-  imageName: string | null;
-  image: GrayImage | null;
+  image: CaseImage | null;
   report: string;
-  truthName: string | null;
-  truth: TruthMask | null;
+  truth: CaseTruth | null;
   analysis: Analysis | null;
-  /** Counts analyses, so decode queries of an older one are never shown for a newer one. */
-  analysisId: number;
+  /** True from a Segment click until its analysis settles: further clicks are ignored. */
+  analyzing: boolean;
   /** The last input problem (bad file, size mismatch, failed run), shown until the next action. */
   error: string | null;
-  setImage(name: string, image: GrayImage): void;
+  /** Something the studio did on its own (a result dropped, a worker restarted), shown until the next action. */
+  notice: string | null;
+  /** Warnings the user dismissed, by `warningKey`. */
+  dismissed: ReadonlySet<string>;
+  setImage(image: CaseImage): void;
+  /** The same image reopened in a new worker: a new id, nothing else changes. */
+  reopenImage(id: string): void;
   setReport(report: string): void;
-  setTruth(name: string | null, truth: TruthMask | null): void;
+  setTruth(truth: CaseTruth | null): void;
   setAnalysis(analysis: Analysis): void;
-  clearAnalysis(): void;
+  clearAnalysis(notice?: string): void;
+  setAnalyzing(analyzing: boolean): void;
   setError(error: string | null): void;
+  setNotice(notice: string | null): void;
+  dismiss(key: string): void;
+}
+
+/** Names one warning of one input (the image id, a truth id or an analysis id), for dismissing it. */
+export function warningKey(source: string | number, warning: InputWarning): string {
+  return `${source}:${warning.code}`;
 }
 
 export const useCase = create<CaseState>()((set) => ({
-  imageName: null,
   image: null,
   report: '',
-  truthName: null,
   truth: null,
   analysis: null,
-  analysisId: 0,
+  analyzing: false,
   error: null,
-  setImage: (imageName, image) => set({ imageName, image, truth: null, truthName: null, analysis: null, error: null }),
+  notice: null,
+  dismissed: new Set(),
+  setImage: (image) => set({ image, truth: null, analysis: null, error: null, notice: null }),
+  reopenImage: (id) => set((s) => (s.image === null ? {} : { image: { ...s.image, id } })),
   setReport: (report) => set({ report }),
-  setTruth: (truthName, truth) => set({ truthName, truth, error: null }),
-  setAnalysis: (analysis) => set((s) => ({ analysis, analysisId: s.analysisId + 1, error: null })),
-  clearAnalysis: () => set({ analysis: null }),
+  setTruth: (truth) => set({ truth, error: null }),
+  setAnalysis: (analysis) => set({ analysis, error: null, notice: null }),
+  clearAnalysis: (notice) => set((s) => ({ analysis: null, notice: notice ?? s.notice })),
+  setAnalyzing: (analyzing) => set({ analyzing }),
   setError: (error) => set({ error }),
+  setNotice: (notice) => set({ notice }),
+  dismiss: (key) => set((s) => ({ dismissed: new Set([...s.dismissed, key]) })),
 }));

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { ImagePoint } from '../../pipeline/index';
 import type { PromptPoint, PromptSettings } from '../../worker/api';
+import { markInput } from '../latency';
 
 export type Toggle = 'useCoarse' | 'usePoints' | 'useText';
 export type Slider = 'k' | 'theta';
@@ -81,3 +82,8 @@ export function settingsKey(settings: PromptSettings): string {
   const points = settings.userPoints.map((p) => `${p.label}:${p.point.x.toFixed(2)},${p.point.y.toFixed(2)}`);
   return [settings.k, settings.theta, +settings.useCoarse, +settings.usePoints, +settings.useText, ...points].join('|');
 }
+
+// Every settings change starts the input-to-paint path scripts/latency.ts measures.
+usePrompts.subscribe((state, previous) => {
+  if (state.settings !== previous.settings) markInput(settingsKey(state.settings));
+});

@@ -1,6 +1,9 @@
 /**
- * The paper's Fig. 3 colouring of a prediction against the ground truth: true positives green,
- * false negatives red, false positives blue; true negatives stay clear.
+ * The paper's Fig. 3 colouring of a prediction against the ground truth, in colours that stay
+ * apart for colour-blind readers (the paper's green/red pair is one colour to a deuteranope):
+ * agreement bluish green, missed lesion magenta, extra mask yellow (Okabe-Ito hues; pairwise
+ * CIELAB distance over 50 under simulated protan-, deuteran- and tritanopia, which the tests
+ * check); true negatives stay clear.
  */
 import type { Rgb } from './colormap';
 
@@ -11,9 +14,9 @@ export const FP = 3;
 export type ConfusionCode = typeof TN | typeof TP | typeof FN | typeof FP;
 
 export const CONFUSION_COLORS: Record<'tp' | 'fn' | 'fp', Rgb> = {
-  tp: [34, 197, 94],
-  fn: [239, 68, 68],
-  fp: [59, 130, 246],
+  tp: [0, 158, 115],
+  fn: [220, 50, 220],
+  fp: [240, 228, 66],
 };
 
 export interface ConfusionCounts {

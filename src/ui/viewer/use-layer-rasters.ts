@@ -1,5 +1,6 @@
 /** The viewer's rasters, each rebuilt only when its own inputs change, and the canvas repaint. */
-import { useLayoutEffect, useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
+import { MARKS, markPaintedSoon, measured } from '../latency';
 import { paintScene, VIEWER_BACKGROUND } from './paint';
 import type { PaintPoints } from './types';
 import {
@@ -19,8 +20,12 @@ export function usePreparedLayers(layers: ViewerLayers, windowLevel: WindowLevel
   const h = image?.height ?? 0;
   const gray = useMemo(() => (image ? grayRaster(image, windowLevel) : null), [image, windowLevel]);
   const coarseLayer = useMemo(() => (coarse && image ? coarseRaster(coarse) : null), [coarse, image]);
-  const maskFill = useMemo(() => maskFillRaster(mask, w, h), [mask, w, h]);
-  const maskOutline = useMemo(() => maskOutlinePath(mask, w, h), [mask, w, h]);
+  const maskLayers = useMemo(
+    () => measured(MARKS.rasters, () => ({ fill: maskFillRaster(mask, w, h), outline: maskOutlinePath(mask, w, h) })),
+    [mask, w, h],
+  );
+  const maskFill = maskLayers.fill;
+  const maskOutline = maskLayers.outline;
   const confusion = useMemo(() => confusionRaster(mask, truth, w, h), [mask, truth, w, h]);
   const truthOutline = useMemo(() => maskOutlinePath(truth, w, h), [truth, w, h]);
   return useMemo(
@@ -39,6 +44,7 @@ export function useCanvasPaint(
   points: PaintPoints,
 ): void {
   const { model, user, dragging } = points;
+  const paintedMask = useRef<PreparedLayers['maskFill']>(null);
   useLayoutEffect(() => {
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
@@ -49,6 +55,10 @@ export function useCanvasPaint(
       canvas.height = h;
     }
     const view = { transform, size, dpr: size.dpr, markerScale: 1, background: VIEWER_BACKGROUND };
-    paintScene(ctx, prepared, overlays, view, { model, user, dragging });
+    measured(MARKS.paint, () => paintScene(ctx, prepared, overlays, view, { model, user, dragging }));
+    if (prepared.maskFill !== paintedMask.current) {
+      paintedMask.current = prepared.maskFill;
+      markPaintedSoon();
+    }
   }, [canvas, size, transform, prepared, overlays, model, user, dragging]);
 }

@@ -10,6 +10,7 @@ import {
   TN,
   TP,
 } from '../../../src/ui/viewer/confusion';
+import { labDistance, simulate, VISION } from './color-vision';
 
 describe('Fig. 3 confusion colouring', () => {
   const predicted = new Uint8Array([1, 1, 0, 0]);
@@ -21,16 +22,29 @@ describe('Fig. 3 confusion colouring', () => {
     expect(confusionCounts(codes)).toEqual({ tp: 1, fp: 1, fn: 1, tn: 1 });
   });
 
-  it('colours TP green, FN red, FP blue and leaves TN clear', () => {
+  it('colours each class with its own colour and leaves TN clear', () => {
     const rgba = confusionRgba(confusionCodes(predicted, truth));
     expect(Array.from(rgba.slice(0, 4))).toEqual([...CONFUSION_COLORS.tp, 255]);
     expect(Array.from(rgba.slice(4, 8))).toEqual([...CONFUSION_COLORS.fp, 255]);
     expect(Array.from(rgba.slice(8, 12))).toEqual([...CONFUSION_COLORS.fn, 255]);
     expect(Array.from(rgba.slice(12))).toEqual([0, 0, 0, 0]);
-    const [g, r, b] = [CONFUSION_COLORS.tp, CONFUSION_COLORS.fn, CONFUSION_COLORS.fp];
-    expect(g[1]).toBeGreaterThan(Math.max(g[0], g[2]));
-    expect(r[0]).toBeGreaterThan(Math.max(r[1], r[2]));
-    expect(b[2]).toBeGreaterThan(Math.max(b[0], b[1]));
+  });
+
+  it.each(VISION)('keeps agrees / missed / extra apart for %s vision (CIELAB distance over 40)', (vision) => {
+    const { tp, fn, fp } = CONFUSION_COLORS;
+    for (const [a, b] of [
+      [tp, fn],
+      [tp, fp],
+      [fn, fp],
+    ] as const) {
+      expect(labDistance(simulate(a, vision), simulate(b, vision))).toBeGreaterThan(40);
+    }
+  });
+
+  it('the simulation itself tells red from green only for normal vision (the paper\'s Fig. 3 pair)', () => {
+    const [green, red] = [[34, 197, 94], [239, 68, 68]] as const;
+    expect(labDistance(simulate(green, 'normal'), simulate(red, 'normal'))).toBeGreaterThan(100);
+    expect(labDistance(simulate(green, 'deuteranopia'), simulate(red, 'deuteranopia'))).toBeLessThan(20);
   });
 
   it('refuses masks of different sizes', () => {

@@ -1,0 +1,96 @@
+/**
+ * One studio page shared by the tests of a spec file (the bundle loads once): opening it with every
+ * request outside the local server blocked, the status and result readers, screenshots with the
+ * layout check, and files made on the fly (a mirrored copy of an image has its size).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { encode as encodePng } from 'fast-png';
+import { decodeImage } from '../src/pipeline/index';
+import type { Sample } from '../src/ui/hooks/samples';
+
+export const SAMPLES = path.resolve(import.meta.dirname, '../public/samples');
+
+const samples = JSON.parse(readFileSync(path.join(SAMPLES, 'index.json'), 'utf8')) as Sample[];
+export const sample = (id: string): Sample => samples.find((s) => s.id === id)!;
+
+export interface StudioPage {
+  page: Page;
+  /** Requests that tried to leave the local server (must stay empty). */
+  blocked: string[];
+  /** Console lines and page errors, for the report. */
+  console: string[];
+}
+
+export async function openStudio(browser: Browser): Promise<StudioPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const opened: StudioPage = { page: await context.newPage(), blocked: [], console: [] };
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
+    opened.blocked.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  opened.page.on('console', (m) => opened.console.push(`${m.type()}: ${m.text()} (${m.location().url})`));
+  opened.page.on('pageerror', (e) => opened.console.push(`pageerror: ${e.message}`));
+  await opened.page.goto('./');
+  return opened;
+}
+
+/** The page's one status region (strict mode fails if there were two). */
+export const status = (page: Page) => page.getByRole('status');
+export const area = (page: Page) => page.getByTestId('mask-area');
+
+/** Waits until the result on screen matches the case and settings, and returns its mask area text. */
+export async function settled(page: Page, timeout = 120_000): Promise<string> {
+  await expect(status(page)).toContainText('Done', { timeout });
+  return (await area(page).textContent()) ?? '';
+}
+
+/** The three columns and the top bar must not overlap one another. */
+export async function noOverlaps(page: Page): Promise<void> {
+  const boxes = await Promise.all(
+    ['.topbar', '.column.left', '.centre', '.column.right'].map(async (s) => (await page.locator(s).boundingBox())!),
+  );
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i]!, boxes[j]!];
+      const overlapX = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+      const overlapY = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+      expect(overlapX > 1 && overlapY > 1, `regions ${i} and ${j} overlap`).toBe(false);
+    }
+  }
+}
+
+export async function screenshot(page: Page, testInfo: TestInfo, name: string, width: number, height: number): Promise<void> {
+  await page.setViewportSize({ width, height });
+  await page.locator('.column').evaluateAll((columns) => columns.forEach((c) => c.scrollTo(0, 0)));
+  await page.waitForTimeout(300);
+  const file = testInfo.outputPath(`${name}-${width}x${height}.png`);
+  await page.screenshot({ path: file });
+  await testInfo.attach(`${name} ${width}x${height}`, { path: file, contentType: 'image/png' });
+  await noOverlaps(page);
+}
+
+/** A left-right mirrored copy of an image as a PNG file: another picture of exactly the same size. */
+export function mirroredPng(file: string, name: string): { name: string; mimeType: string; buffer: Buffer } {
+  const image = decodeImage(new Uint8Array(readFileSync(file)));
+  const { width, height, channels } = image;
+  const data = new Uint8Array(image.data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = image.data[(y * width + (width - 1 - x)) * channels + c]!;
+    }
+  }
+  const png = encodePng({ width, height, data, channels, depth: 8 });
+  return { name, mimeType: 'image/png', buffer: Buffer.from(png) };
+}
+
+/** Saves what clicking `button` downloads; its suggested name and bytes. */
+export async function save(page: Page, testInfo: TestInfo, button: string): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
+  const file = testInfo.outputPath(download.suggestedFilename());
+  await download.saveAs(file);
+  return { name: download.suggestedFilename(), bytes: readFileSync(file) };
+}
