@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# The CT bundle end to end: 5-fold cross-validation of configs/medseg-ct.json (train, PyTorch
-# and ONNX evaluation per fold), then the final model on all 50 slices, exported to medseg-ct/
-# with the cross-validated figures as its metrics, and verified. Resumable.
-# Needs runs/demo-cxr/full.pt (the init weights) and data-gen/synth-cxr/test (fixture images):
-# both come from `bash build-bundle.sh configs/demo-cxr.json runs/demo-cxr demo-cxr`.
+# The CT bundle (model v2) end to end, resumable:
+# 1. pretraining on the 1,600 pseudo-labelled slices (configs/ct-v2-pretrain.json);
+# 2. the image-only reference in 5-fold cross-validation (configs/medseg-ct-v2-image-only.json);
+# 3. Locus in the same 5 folds (configs/medseg-ct-v2.json; train, PyTorch and ONNX evaluation
+#    per fold), with the reference beside it in the record;
+# 4. the final model on all 50 MedSeg slices, exported to medseg-ct/ with the cross-validated
+#    figures as its metrics, and verified.
+# Fixture images are synthetic (data-gen/synth-cxr/test, made here if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
 py=/usr/bin/python3
-$py -m locus.cv --config configs/medseg-ct.json --out runs/medseg-cv
-$py -m locus.train --config configs/medseg-ct.json --out runs/medseg-ct
-$py -m locus.export --run runs/medseg-ct --config configs/medseg-ct.json --out medseg-ct \
-  --metrics runs/medseg-cv/cv-metrics.json --fixtures-from data-gen/synth-cxr/test
+[ -f data-gen/synth-cxr/test/reports.csv ] || \
+  $py -m locus.synth --out data-gen/synth-cxr/test --split test --n 500 --seed 2026
+$py -m locus.train --config configs/ct-v2-pretrain.json --out runs/ct-v2-pretrain
+$py -m locus.cv --config configs/medseg-ct-v2-image-only.json --out runs/medseg-v2-image-only-cv \
+  --image-only
+$py -m locus.cv --config configs/medseg-ct-v2.json --out runs/medseg-v2-cv \
+  --baseline runs/medseg-v2-image-only-cv
+$py -m locus.train --config configs/medseg-ct-v2.json --out runs/medseg-ct-v2
+$py -m locus.export --run runs/medseg-ct-v2 --config configs/medseg-ct-v2.json --out medseg-ct \
+  --metrics runs/medseg-v2-cv/cv-metrics.json --fixtures-from data-gen/synth-cxr/test
 bundle_abs=$(realpath -m medseg-ct)
 (cd .. && node bin/locus.mjs verify "$bundle_abs")

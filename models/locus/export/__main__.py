@@ -18,6 +18,7 @@ from ..config import load_config
 from ..data.dataset import read_cases
 from ..infer import PromptSettings
 from ..paths import resolve
+from ..schema import check_metrics
 from .bundle import export_graphs, manifest
 from .fixtures import FixtureCase, write_fixtures
 
@@ -52,6 +53,16 @@ def training_record(run: Path, cfg: dict, trained_info: dict) -> dict:
     }
 
 
+def with_references(metrics: dict | None, references: list[dict]) -> dict | None:
+    """The metrics record with the config's `bundle.references` (earlier models measured the same
+    way, e.g. the v1 bundle's cross-validation) appended to its baselines."""
+    if metrics is None or not references:
+        return metrics
+    out = dict(metrics, baselines=list(metrics.get("baselines", [])) + list(references))
+    check_metrics(out)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python3 -m locus.export", description=__doc__)
     parser.add_argument("--run", required=True)
@@ -72,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     index = write_fixtures(trained, fixture_cases(fixtures_root), out)
     (out / "fixtures" / "index.json").write_text(json.dumps(index, indent=1))
     metrics = json.loads(resolve(args.metrics).read_text()) if args.metrics else None
+    metrics = with_references(metrics, cfg["bundle"].get("references", []))
     doc = manifest(trained, info=cfg["bundle"], graphs=graphs, vocab_path=vocab,
                    training=training_record(run, cfg, trained.training), metrics=metrics,
                    fixtures={"index": "fixtures/index.json"})
