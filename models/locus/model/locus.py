@@ -46,15 +46,20 @@ class PromptGenerator(nn.Module):
         return [self.image_encoder, self.text_encoder]
 
     def forward(self, image: torch.Tensor, input_ids: torch.Tensor,
-                attention_mask: torch.Tensor) -> PromptOutputs:
-        """image [B, 1, S, S], input_ids/attention_mask [B, L] -> PromptOutputs."""
-        v = self.image_encoder.embed(image)
+                attention_mask: torch.Tensor, *,
+                first_stage: torch.Tensor | None = None) -> PromptOutputs:
+        """image [B, 1, S, S], input_ids/attention_mask [B, L] -> PromptOutputs.
+
+        `first_stage`: the frozen image encoder's stage-1 output for `image`, computed earlier
+        (training caches it: nothing before the first bridge learns); `image` is then unused."""
+        v = self.image_encoder.embed(image) if first_stage is None else first_stage
         t = self.text_encoder.embed(input_ids)
         bias = causal_padding_bias(attention_mask)
         eos = eos_index(attention_mask)
         stage_logits, stages = [], []
         for i, head in enumerate(self.heads):
-            v = self.image_encoder.stage(i, v)
+            if i > 0 or first_stage is None:
+                v = self.image_encoder.stage(i, v)
             t = self.text_encoder.stage(i, t, bias)
             if self.bridges is not None:
                 v, t = self.bridges[i](v, t, attention_mask)

@@ -37,8 +37,8 @@ from ..paths import MODELS_DIR, resolve
 from ..pretrained.port import init_backbones
 from .loop import PhaseConfig, run_phase
 from .phase_lit import LitHead, lit_parameters, lit_step, locked_features
-from .phases import (ClipHead, LocusOptions, cache_embeddings, clip_step, freeze_for_phase3,
-                     locus_step, sam_step)
+from .phases import (ClipHead, LocusOptions, cache_embeddings, cache_first_stage, clip_step,
+                     freeze_for_phase3, locus_step, sam_step)
 from .tensors import CaseTensors, load_augmented, load_cached
 
 VARIANTS = {"full": {"use_qgaf": True, "gpfc_weight": 0.1},
@@ -178,8 +178,12 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
     record |= pretrain(model, data, cfg=cfg, mcfg=mcfg, run=run, device=device,
                        tokenizer=tokenizer)
     base_state = copy.deepcopy(model.state_dict())
-    # v1 caches the frozen SAM encoder's outputs; v2's (2 MB a case) are recomputed per batch
-    embeddings = cache_embeddings(model, data.images) if mcfg.backbone != "mobilenet_v2" else None
+    # the frozen SAM encoder's outputs (v2: 2 MB a case) and, for v2, the CLIP image encoder's
+    # stage 1 are computed once when they fit in memory (phase 3 trains nothing before them)
+    caching = phases["locus"]["epochs"] > 0
+    embeddings = cache_embeddings(model, data.images) if caching else None
+    first_stage = (cache_first_stage(model, data.images)
+                   if caching and mcfg.backbone == "mobilenet_v2" else None)
     for variant in ["full"] + list(cfg.get("ablations", [])):
         vopts = VARIANTS[variant]
         vcfg = model_config(cfg["model"], use_qgaf=vopts["use_qgaf"])
@@ -197,7 +201,7 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
             name=f"phase3-{variant}", modules={"model": vmodel}, params=params, size=len(data),
             cfg=PhaseConfig.from_dict(phases["locus"]),
             step=locus_step(vmodel, data, embeddings, options, tokenizer=tokenizer,
-                            seed=cfg["seed"] + 2),
+                            seed=cfg["seed"] + 2, first_stage=first_stage),
             checkpoint=run / f"phase3-{variant}.pt", seed=cfg["seed"] + 2)
         trainable = sum(p.numel() for p in params)
         training = {"variant": variant, "trainable_parameters": trainable,

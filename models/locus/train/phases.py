@@ -77,12 +77,36 @@ def sam_step(model: Locus, data: CaseTensors, *, grid: int, input_size: int, see
     return step
 
 
+#: Phase 3 keeps the frozen encoders' outputs in memory up to this many bytes (else recomputes).
+CACHE_BUDGET_BYTES = 3 * 1024 ** 3
+
+
 @torch.no_grad()
-def cache_embeddings(model: Locus, images: torch.Tensor, batch: int = 64) -> ImageEmbedding:
-    """The frozen SAM image encoder run once over every training image."""
+def cache_embeddings(model: Locus, images: torch.Tensor, batch: int = 32) -> ImageEmbedding | None:
+    """The frozen SAM image encoder run once over every training image (None when the cache
+    would pass CACHE_BUDGET_BYTES: phase 3 then encodes each batch again)."""
+    model.sam.image_encoder.eval()
+    probe = model.sam.encode(images[:1])
+    per_case = sum(t.numel() * t.element_size() for t in
+                   (probe.embedding, probe.high_res_0, probe.high_res_1))
+    if per_case * images.shape[0] > CACHE_BUDGET_BYTES:
+        return None
     parts = [model.sam.encode(images[i:i + batch]) for i in range(0, images.shape[0], batch)]
-    return ImageEmbedding(*(torch.cat([getattr(p, f) for p in parts]) for f in
+    return ImageEmbedding(*(torch.cat([getattr(p, f) for p in parts]).contiguous() for f in
                             ("embedding", "high_res_0", "high_res_1")))
+
+
+@torch.no_grad()
+def cache_first_stage(model: Locus, images: torch.Tensor, batch: int = 32) -> torch.Tensor | None:
+    """The frozen CLIP image encoder's stage-1 output for every training image (nothing before
+    the first QGAF learns in phase 3), or None past CACHE_BUDGET_BYTES."""
+    encoder = model.prompt_generator.image_encoder
+    encoder.eval()
+    probe = encoder.stage(0, encoder.embed(images[:1]))
+    if probe.numel() * probe.element_size() * images.shape[0] > CACHE_BUDGET_BYTES:
+        return None
+    return torch.cat([encoder.stage(0, encoder.embed(images[i:i + batch]))
+                      for i in range(0, images.shape[0], batch)])
 
 
 @dataclass(frozen=True)
@@ -110,7 +134,10 @@ def _embedding(model: Locus, data: CaseTensors, embeddings: ImageEmbedding | Non
 
 
 def locus_step(model: Locus, data: CaseTensors, embeddings: ImageEmbedding | None,
-               opts: LocusOptions, *, tokenizer: Tokenizer, seed: int):
+               opts: LocusOptions, *, tokenizer: Tokenizer, seed: int,
+               first_stage: torch.Tensor | None = None):
+    """Phase 3 step; `embeddings` / `first_stage` are the frozen encoders' cached outputs
+    (`cache_embeddings`, `cache_first_stage`) or None to compute them per batch."""
     rng = np.random.default_rng(seed)
 
     def step(idx: torch.Tensor, _: int) -> dict:
@@ -118,7 +145,8 @@ def locus_step(model: Locus, data: CaseTensors, embeddings: ImageEmbedding | Non
                              regions=data.regions[idx], targets=data.targets[idx],
                              zones=None if data.zones is None else data.zones[idx],
                              p=opts.swap_p, tokenizer=tokenizer, rng=rng)
-        out = model.prompt_generator(data.images[idx], batch.input_ids, batch.attention_mask)
+        out = model.prompt_generator(data.images[idx], batch.input_ids, batch.attention_mask,
+                                     first_stage=None if first_stage is None else first_stage[idx])
         prompts = model_prompts(out.coarse_logits, k=opts.k, theta=opts.theta,
                                 input_size=opts.input_size, dropout=opts.dropout, rng=rng)
         dec = model.sam.decode(_embedding(model, data, embeddings, idx), coords=prompts.coords,

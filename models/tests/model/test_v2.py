@@ -99,3 +99,20 @@ def test_fourier_positions_agree_across_resolutions():
     # the same physical point (cell centre of a 2x2 pooled block) is where averaging puts it
     assert fine.shape == (64, 16) and coarse.shape == (16, 16)
     assert torch.allclose(fourier_positions(4, 16)[0], fourier_positions(4, 16)[0])
+
+
+def test_cached_first_stage_and_embeddings_change_nothing(model):
+    """Phase 3's caches (the frozen encoders' stage-1 map and SAM embeddings) give the same
+    prompts as computing them per batch, and the same per-case slices."""
+    from locus.train.phases import cache_embeddings, cache_first_stage
+
+    image, ids, mask = inputs(3)
+    with torch.no_grad():
+        plain = model.prompt_generator(image, ids, mask)
+        first = cache_first_stage(model, image, batch=2)
+        cached = model.prompt_generator(image[1:], ids[1:], mask[1:], first_stage=first[1:])
+        embeddings = cache_embeddings(model, image, batch=2)
+        direct = model.sam.encode(image[2:])
+    torch.testing.assert_close(cached.coarse_logits, plain.coarse_logits[1:])
+    torch.testing.assert_close(cached.gpfc_logits, plain.gpfc_logits[1:])
+    torch.testing.assert_close(embeddings.high_res_0[2:], direct.high_res_0)
