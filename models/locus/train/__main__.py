@@ -96,7 +96,7 @@ def training_data(cfg: dict, spec: PreprocessSpec, mask_size: int, tokenizer: To
 def _options(cfg: dict) -> dict:
     """`training_options` (model v2 additions), with their defaults."""
     return {"backbone_lr_scale": 0.5, "dense_weight": 1.0, "swap_p": 0.0,
-            "confidence_weight": 0.0, "prompt_free": False} | cfg.get("training_options", {})
+            "confidence_weight": 0.0, "prompt_free": False, "restrict_p": 0.0} | cfg.get("training_options", {})
 
 
 def clip_phase(model: Locus, data: CaseTensors, *, cfg: dict, mcfg: ModelConfig, run: Path,
@@ -147,7 +147,8 @@ def pretrain(model: Locus, data: CaseTensors, *, cfg: dict, mcfg: ModelConfig, r
         params=sam_parameters(model, opts["backbone_lr_scale"], sam_cfg.lr),
         size=len(data), cfg=sam_cfg,
         step=sam_step(model, data, grid=mcfg.coarse_grid, input_size=mcfg.input_size,
-                      seed=cfg["seed"], prompt_free=opts["prompt_free"]),
+                      seed=cfg["seed"], prompt_free=opts["prompt_free"],
+                      restrict_p=opts["restrict_p"]),
         checkpoint=run / "phase2-sam.pt", seed=cfg["seed"] + 1)
     return {"clip": clip, "sam": sam}
 

@@ -21,8 +21,8 @@ from ..data.tokenizer import Tokenizer
 from .losses import (IOU_WEIGHT, clip_loss, locus_loss, mask_iou, point_confidence_loss,
                      seg_loss)
 from .prompts import model_prompts, no_prompts, simulate_prompts, to_device
-from .report_swap import swap_reports
-from .tensors import CaseTensors
+from .report_swap import random_labels, restrict, swap_reports
+from .tensors import NO_ZONE, CaseTensors
 
 
 class ClipHead(nn.Module):
@@ -53,19 +53,46 @@ def clip_step(model: Locus, head: ClipHead, data: CaseTensors):
     return step
 
 
+def restrict_to_regions(targets: torch.Tensor, zones: torch.Tensor | None, p: float,
+                        rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """With probability p per case (cases with a zone map only), the target restricted to a
+    random non-empty set of regions (`report_swap.restrict`). Returns the targets and which
+    cases were restricted [B] bool."""
+    restricted = torch.zeros(targets.shape[0], dtype=torch.bool)
+    if zones is None or p <= 0:
+        return targets, restricted
+    out = targets.clone()
+    for b in range(targets.shape[0]):
+        if rng.random() >= p or bool((zones[b] == NO_ZONE).all()):
+            continue
+        labels = torch.tensor(random_labels(rng), dtype=targets.dtype)
+        out[b] = restrict(targets[b], zones[b], labels)
+        restricted[b] = True
+    return out, restricted
+
+
 def sam_step(model: Locus, data: CaseTensors, *, grid: int, input_size: int, seed: int,
-             prompt_free: bool = False):
+             prompt_free: bool = False, restrict_p: float = 0.0):
     """Phase 2 step; `grid` is the coarse grid the simulated coarse masks are made on.
-    `prompt_free` switches every prompt off (the image-only reference model)."""
+    `prompt_free` switches every prompt off (the image-only reference model). `restrict_p`: the
+    share of cases whose target is the ground truth in a random set of regions, with the coarse
+    mask prompt (made from that target) always on, so the decoder learns to segment what its
+    prompts point at rather than every lesion the image shows (phase 3's location awareness
+    reaches the mask only through the prompts)."""
     rng = np.random.default_rng(seed)
     sam = model.sam
 
     def step(idx: torch.Tensor, _: int) -> dict:
         target = data.targets[idx]
+        if not prompt_free:
+            target, restricted = restrict_to_regions(
+                target, None if data.zones is None else data.zones[idx], restrict_p, rng)
         prompts = to_device(simulate_prompts(target, grid=grid, input_size=input_size, rng=rng),
                             target.device)
         if prompt_free:
             prompts = no_prompts(prompts)
+        else:
+            prompts.has_mask = torch.maximum(prompts.has_mask, restricted.to(prompts.has_mask))
         out = sam.decode(sam.encode(data.images[idx]), coords=prompts.coords,
                          labels=prompts.labels, coarse_logits=prompts.coarse_logits,
                          has_mask=prompts.has_mask,

@@ -16,7 +16,8 @@ from locus.model.build import build_locus, model_config
 from locus.train.__main__ import carry_over_times
 from locus.train.loop import PhaseConfig, cosine_with_warmup, run_phase
 from locus.train.phases import (
-    ClipHead, LocusOptions, cache_embeddings, clip_step, freeze_for_phase3, locus_step, sam_step,
+    ClipHead, LocusOptions, cache_embeddings, clip_step, freeze_for_phase3, locus_step,
+    restrict_to_regions, sam_step,
 )
 from locus.train.tensors import CaseTensors, encode_reports, region_labels
 
@@ -114,6 +115,29 @@ def test_phase2_sam_trains_only_sam(data, tokenizer, tmp_path):
     assert any(k.startswith("image_encoder.") for k in moved)
     assert any(k.startswith("decoder.") for k in moved)
     assert not changed(before_pg, model.prompt_generator)
+
+
+def test_restricted_targets_keep_only_named_regions():
+    """Phase 2's region restriction: a restricted case keeps its target inside one random set of
+    regions (whole zones kept or dropped), unrestricted cases and zone-less cases are untouched."""
+    import numpy as np
+
+    from locus.train.tensors import NO_ZONE
+
+    m = 12
+    zones = torch.full((3, m, m), NO_ZONE, dtype=torch.uint8)
+    for z in range(6):  # six vertical bands, one region each
+        zones[:2, :, 2 * z:2 * z + 2] = z
+    targets = torch.ones(3, 1, m, m)
+    out, restricted = restrict_to_regions(targets, zones, 1.0, np.random.default_rng(3))
+    assert restricted.tolist() == [True, True, False]  # the third has no zone map
+    for b in range(2):
+        kept = out[b, 0].amax(dim=0).reshape(6, 2)
+        assert torch.equal(kept[:, 0], kept[:, 1]) and 0 < kept[:, 0].sum() <= 6
+        assert torch.equal(out[b, 0], out[b, 0, :1].expand(m, m))  # whole bands
+    assert torch.equal(out[2], targets[2])
+    untouched, none = restrict_to_regions(targets, zones, 0.0, np.random.default_rng(3))
+    assert not none.any() and torch.equal(untouched, targets)
 
 
 @pytest.mark.parametrize("use_qgaf", [True, False])
