@@ -75,6 +75,13 @@ function formatVersionError(data: unknown): string | null {
       'migrate the bundle with `cd models && python3 -m locus.export.migrate BUNDLE`'
     );
   }
+  const fields = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  if (version === FORMAT_VERSION && !('expected_input' in fields)) {
+    return (
+      '/expected_input: missing: the bundle does not say what input it expects (needed to read DICOM); ' +
+      'complete it with `cd models && python3 -m locus.export.migrate BUNDLE`'
+    );
+  }
   if (typeof version === 'number' && version > FORMAT_VERSION) {
     return `/format_version: ${version} is newer than this Locus reads (${FORMAT_VERSION}): update Locus to open this bundle`;
   }
