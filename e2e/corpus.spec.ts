@@ -166,7 +166,7 @@ test.describe('bundles', () => {
   for (const kind of kinds('bundle')) {
     test(`${kind.id} (${kind.outcome})`, async () => {
       const before = await settled();
-      const url = new URL(`/corpus-bundles/${kind.id}/`, page.url()).href;
+      const url = kind.url ?? new URL(`/corpus-bundles/${kind.id}/`, page.url()).href;
       await page.getByLabel('Bundle URL', { exact: true }).fill(url);
       await page.getByRole('button', { name: 'Load', exact: true }).click();
       const alert = page.getByRole('region', { name: 'Model bundle' }).getByRole('alert');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fsBundleSource } from '../../src/runtime/bundle-node';
 import { Engine } from '../../src/runtime/engine';
 import { createNodeBackend } from '../../src/runtime/ort-node';
-import type { OrtBackend } from '../../src/runtime/ort';
+import type { OrtBackend, RuntimeSession } from '../../src/runtime/ort';
 import { maskLogitsToOriginal, type Geometry } from '../../src/pipeline/index';
 import { BUNDLE_DIR, countDifferences, engineSettings, fixtureFloats, fixtureRuns, type FixtureRun } from './fixture-cases';
 
@@ -97,6 +97,12 @@ describe.each(['cpu', 'wasm'] as const)('Engine on %s', (ep) => {
   });
 });
 
+/** `session` with another run(). */
+function withRun(session: RuntimeSession, run: RuntimeSession['run']): RuntimeSession {
+  const { inputNames, outputNames, inputMetadata, outputMetadata } = session;
+  return { inputNames, outputNames, inputMetadata, outputMetadata, release: () => session.release(), run };
+}
+
 /** A node backend that pretends to run on WebGPU and fails the first graph run (or loses the device). */
 function flakyGpu(inner: OrtBackend, lose: boolean, failCreate = false): OrtBackend {
   let ep: 'webgpu' | 'wasm' = 'webgpu';
@@ -108,20 +114,13 @@ function flakyGpu(inner: OrtBackend, lose: boolean, failCreate = false): OrtBack
       if (failCreate && ep === 'webgpu') throw new Error('simulated unsupported operator');
       const session = await inner.createSession(model, options);
       if (ep !== 'webgpu') return session;
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        inputMetadata: session.inputMetadata,
-        outputMetadata: session.outputMetadata,
-        release: () => session.release(),
-        run: async (feeds) => {
-          if (!failed) {
-            failed = true;
-            throw new Error('simulated GPU failure');
-          }
-          return session.run(feeds);
-        },
-      };
+      return withRun(session, async (feeds) => {
+        if (!failed) {
+          failed = true;
+          throw new Error('simulated GPU failure');
+        }
+        return session.run(feeds);
+      });
     },
     tensor: (data, dims) => inner.tensor(data, dims),
     fallback: (why) => {
@@ -161,6 +160,46 @@ describe('Engine fallback from WebGPU', () => {
     expect(engine.info()).toMatchObject({ ep: 'wasm', requested: 'webgpu' });
     expect(engine.info().fallbackReason).toMatch(/session failed on webgpu: prompt_generator\.onnx: onnxruntime cannot open this graph: simulated unsupported operator/);
     expect(notices).toHaveLength(1);
+    await engine.dispose();
+  }, 120_000);
+});
+
+/**
+ * A node backend that behaves like WebGPU's queue: `run` returns as soon as the graph is computed
+ * while `gpuMs` of its work stays queued; the next graph waits for it before it runs, and
+ * `synchronize` waits for it without running anything.
+ */
+function queuedGpu(inner: OrtBackend, gpuMs: number): OrtBackend {
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    info: () => inner.info(),
+    tensor: (data, dims) => inner.tensor(data, dims),
+    fallback: (why) => inner.fallback(why),
+    deviceLost: () => inner.deviceLost(),
+    dispose: () => inner.dispose(),
+    synchronize: () => queue,
+    createSession: async (model, options) => {
+      const session = await inner.createSession(model, options);
+      return withRun(session, async (feeds) => {
+        await queue;
+        const outputs = await session.run(feeds);
+        queue = new Promise((resolve) => setTimeout(resolve, gpuMs));
+        return outputs;
+      });
+    },
+  };
+}
+
+describe('stage timings with GPU work queued behind run()', () => {
+  it('bill each graph for its own queued work, not the next graph', async () => {
+    const gpuMs = 300;
+    const engine = await Engine.open(fsBundleSource(BUNDLE_DIR), queuedGpu(await createNodeBackend('cpu'), gpuMs));
+    const run = defaultRuns[0]!;
+    const { timings } = await engine.analyze(run.image, run.report);
+    expect(timings.prompt_generator).toBeGreaterThanOrEqual(gpuMs - 5);
+    expect(timings.sam_image_encoder).toBeGreaterThanOrEqual(gpuMs - 5);
+    // Without the wait inside the encoder's stage, the decoder would be billed for its ~300 ms.
+    expect(timings.decoder).toBeLessThan(gpuMs / 2);
     await engine.dispose();
   }, 120_000);
 });

@@ -1,8 +1,9 @@
 /** The model bundle: what it is and how well it scored, loading progress, and loading another one. */
 import { memo, useState, type FormEvent } from 'react';
-import type { BundleSummary } from '../../worker/api';
+import type { BackendInfo, BundleSummary } from '../../worker/api';
 import { shippedChoice, useActiveBundle, useLoadBundle, useShippedBundles } from '../hooks/bundle';
 import { useBundleState, type BundleChoice } from '../state/bundle';
+import { useCase } from '../state/case';
 import { bundleScores, type BundleScores } from '../bundle-metrics';
 import { progressText } from './load-progress';
 
@@ -56,14 +57,15 @@ function ScoreTable({ scores }: { scores: BundleScores }) {
   );
 }
 
-/** The EP and its adapter, or why it is not WebGPU. */
-function runsOn({ backend }: BundleSummary): string {
+/** The EP and its adapter, or why it is not WebGPU (after a fallback, the backend results now report). */
+function runsOn(backend: BackendInfo): string {
   if (backend.ep === 'webgpu') return `WebGPU${backend.adapter?.description ? ` (${backend.adapter.description})` : ''}`;
   return `${backend.ep.toUpperCase()}${backend.fallbackReason ? `: ${backend.fallbackReason}` : ''}`;
 }
 
 function BundleFacts({ summary }: { summary: BundleSummary }) {
   const { manifest } = summary;
+  const backend = useCase((s) => s.analysis?.backend) ?? summary.backend;
   const scores = bundleScores(manifest.metrics);
   const location = scores.location;
   return (
@@ -77,7 +79,7 @@ function BundleFacts({ summary }: { summary: BundleSummary }) {
         <dt>Bundle</dt>
         <dd>{manifest.bundle_id}</dd>
         <dt>Runs on</dt>
-        <dd>{runsOn(summary)}</dd>
+        <dd>{runsOn(backend)}</dd>
         <dt>Warm-up</dt>
         <dd title="Every graph run once on a blank frame when the bundle opened">{Math.round(summary.warmupMs)} ms</dd>
       </dl>

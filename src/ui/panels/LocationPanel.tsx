@@ -9,6 +9,14 @@ import type { Analysis } from '../state/case';
 
 const THRESHOLD = 0.5;
 
+/**
+ * Why the grammar could not read the report. Text in another script leaves it no words, which the
+ * parser calls an empty report: say what really happened.
+ */
+function unreadableReason(analysis: Analysis): string | null {
+  return analysis.warnings.find((w) => w.code === 'report-not-english')?.message ?? analysis.report.reason;
+}
+
 /** Memoised: the studio re-renders on every re-run, this panel only when its own props change. */
 export const LocationPanel = memo(function LocationPanel({ analysis, stale }: { analysis: Analysis | null; stale: string | null }) {
   return (
@@ -25,7 +33,7 @@ export const LocationPanel = memo(function LocationPanel({ analysis, stale }: { 
           )}
           {!analysis.report.readable && (
             <p className="warning" role="note">
-              The report could not be read: {analysis.report.reason}. The text prompt still uses it; its regions are unknown.
+              The report could not be read: {unreadableReason(analysis)}. The text prompt still uses it; its regions are unknown.
             </p>
           )}
           <LocationDiagram

@@ -20,7 +20,8 @@ export function providerText(backend: BackendInfo | null): { short: string; full
     return { short: name ? `WebGPU · ${name}` : 'WebGPU', full: `WebGPU${name ? ` on ${name}` : ''} (onnxruntime-web ${backend.version})` };
   }
   const why = backend.fallbackReason ?? (backend.requested === backend.ep ? 'requested' : 'no reason given');
-  const short = backend.requested === backend.ep ? backend.ep.toUpperCase() : `${backend.ep.toUpperCase()} (no GPU)`;
+  const noGpu = /adapter|navigator\.gpu|device request/.test(why);
+  const short = backend.requested === backend.ep ? backend.ep.toUpperCase() : `${backend.ep.toUpperCase()} (${noGpu ? 'no GPU' : 'fallback'})`;
   return { short, full: `${backend.ep.toUpperCase()}: ${why} (onnxruntime-web ${backend.version})` };
 }
 
