@@ -9,9 +9,10 @@ import type { PromptSettings } from '../runtime/results';
 /** Each command's synopsis (`locus <command> --help` prints its own). */
 export const COMMAND_USAGE: Record<string, string> = {
   segment: `  locus segment --bundle DIR --image FILE (--report TEXT | --report-file FILE) --out mask.png
-                [--json out.json] [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]`,
+                [--seg mask.dcm] [--json out.json] [--frame N] [--any-modality]
+                [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]`,
   eval: `  locus eval    --bundle DIR --data DIR --out results.json [--csv results.csv]
-                [--cases IDS.txt] [--reports REPORTS.csv|.xlsx]
+                [--cases IDS.txt] [--reports REPORTS.csv|.xlsx] [--any-modality]
                 [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]`,
   bench: `  locus bench   --bundle DIR [--ep cpu|wasm|webgpu] [--runs N] [--image FILE --report TEXT] [--json out.json]`,
   verify: `  locus verify  BUNDLE [--ep cpu|wasm] [--tol 1e-4] [--json out.json]`,

@@ -1,6 +1,7 @@
 /**
  * An LViT-layout folder, as models/locus/data/dataset.py `read_cases` reads it: `images/`,
- * `masks/` (same stem or a `mask_` prefix), and reports in `reports.csv` (columns Image,
+ * `masks/` (same stem or a `mask_` prefix; images and masks may be DICOM: .dcm images, and masks as
+ * PNG or as DICOM SEGs made on them), and reports in `reports.csv` (columns Image,
  * Description) or the first `.xlsx`. The report key may name the image or its mask. Problems
  * (no image, no mask, empty report) become entries with a one-line reason naming the file.
  */
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { parseCsv } from '../pipeline/index';
 import { readXlsxRows } from './xlsx';
 
-export const IMAGE_SUFFIXES = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff'];
+export const IMAGE_SUFFIXES = ['.png', '.jpg', '.jpeg', '.dcm', '.bmp', '.tif', '.tiff'];
 
 export interface DatasetEntry {
   stem: string;

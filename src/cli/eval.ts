@@ -70,6 +70,7 @@ async function runEvaluation(engine: Engine, entries: DatasetEntry[], values: Op
   const settings = checkSettings(promptSettings(values, engine.defaultSettings()), engine.manifest);
   const progress = progressBar(entries.length);
   const run = await evaluateCases(engine, caseInputs(entries), settings, {
+    anyModality: values['any-modality'] === true,
     onCase: (row) => {
       if (row.error !== null) progress.log(`error: ${row.error}`);
       for (const w of row.warnings) progress.log(`warning: ${w.file}: ${w.message}`);
@@ -88,6 +89,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     csv: { type: 'string' },
     cases: { type: 'string' },
     reports: { type: 'string' },
+    'any-modality': { type: 'boolean' },
   });
   const bundleDir = requireOption(values, 'bundle');
   const dataDir = requireOption(values, 'data');

@@ -15,4 +15,19 @@ export * from './points';
 export * from './postprocess';
 export * from './metrics';
 export { encodeMaskPng, previewGray, toGrayImage } from './display';
+export { MaskSizeError, inputSize, modalityMismatch, modelImage, openFrame, openInput, openMask } from './open-input';
+export type { DicomInput, OpenOptions, OpenedInput, OpenedMask, RasterInput } from './open-input';
 export type { GrayImage } from './display';
+export { displayImage, isDicom, linearWindow, maskFor, readDicomImage, readSegmentation, renderExpected, writeSegmentation } from './dicom/index';
+export type {
+  CodecOptions,
+  DicomImage,
+  DicomInfo,
+  PatientIdentity,
+  PixelSpacing,
+  Segmentation,
+  ValueScale,
+  VoiFunction,
+  VoiTable,
+  WindowPreset,
+} from './dicom/index';

@@ -4,8 +4,8 @@
  * (models/README.md section 7). A bad case (undecodable file, size mismatch, empty report) becomes
  * a one-line error naming its file and the loop goes on with the rest.
  */
-import { binaryMask, decodeChecked, dice, iou, summarize, truthWarnings } from '../pipeline/index';
-import type { ImageInput, InputWarning } from '../pipeline/index';
+import { MaskSizeError, dice, iou, modalityMismatch, modelImage, openInput, openMask, summarize } from '../pipeline/index';
+import type { CodecOptions, ImageInput, InputWarning } from '../pipeline/index';
 import type { Engine } from './engine';
 import type { PromptSettings } from './results';
 
@@ -57,6 +57,10 @@ export interface EvaluateOptions {
   onCase?: (result: EvalCaseResult) => void | Promise<void>;
   /** Checked between cases; true stops the loop (the summary says cancelled). */
   shouldStop?: () => boolean;
+  /** Where the DICOM codecs' WebAssembly is (browser builds). */
+  codecs?: CodecOptions;
+  /** Score DICOM images of a modality the bundle does not expect (else such a case is an error). */
+  anyModality?: boolean;
 }
 
 async function evaluateOne(
@@ -64,6 +68,7 @@ async function evaluateOne(
   c: EvalCaseInput,
   index: number,
   settings: PromptSettings,
+  options: EvaluateOptions,
 ): Promise<EvalCaseResult> {
   const start = performance.now();
   const imageName = c.imageName ?? c.id;
@@ -72,17 +77,20 @@ async function evaluateOne(
   if (c.problem !== undefined) return { ...empty, error: c.problem, ms: 0 };
   try {
     if (c.report.trim() === '') throw new Error(`${imageName}: empty report`);
-    const { image, warnings: imageWarnings } = await decodeChecked(c.image, imageName);
-    const { image: mask, jpeg } = await decodeChecked(c.mask, maskName);
-    if (image.width !== mask.width || image.height !== mask.height) {
+    const input = await openInput(c.image, imageName, { codecs: options.codecs });
+    const mismatch = modalityMismatch(input, engine.manifest.expected_input);
+    if (mismatch !== null && !options.anyModality) throw new Error(`${imageName}: ${mismatch.message}`);
+    const { mask: truth, warnings: maskWarnings } = await openMask(c.mask, maskName, input).catch((error: unknown) => {
+      if (!(error instanceof MaskSizeError)) throw error;
+      const { mask, image } = error;
       throw new Error(`${maskName}: mask is ${mask.width}x${mask.height}, ${imageName} is ${image.width}x${image.height}`);
-    }
-    const result = await engine.analyze(image, c.report, settings);
-    const truth = binaryMask(mask);
+    });
+    const result = await engine.analyze(modelImage(input, engine.manifest.expected_input), c.report, settings);
     const named = (file: string, warnings: InputWarning[]) => warnings.map((w) => ({ ...w, file }));
+    const imageWarnings = mismatch === null ? input.warnings : [...input.warnings, mismatch];
     return {
       ...empty,
-      warnings: [...named(imageName, imageWarnings), ...named(maskName, truthWarnings(mask, truth, image, jpeg))],
+      warnings: [...named(imageName, imageWarnings), ...named(maskName, maskWarnings)],
       error: null,
       dice: dice(result.mask, truth),
       iou: iou(result.mask, truth),
@@ -135,7 +143,7 @@ export async function evaluateCases(
       cancelled = true;
       break;
     }
-    const row = await evaluateOne(engine, c, rows.length, settings);
+    const row = await evaluateOne(engine, c, rows.length, settings, options);
     rows.push(row);
     await options.onCase?.(row);
   }

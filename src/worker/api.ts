@@ -4,7 +4,7 @@
  * { type: 'module' }))`; callbacks go in `Comlink.proxy(...)`, and image buffers should be sent
  * with `Comlink.transfer` (results come back with their buffers transferred, never copied).
  */
-import type { GrayImage, ImageInput, InputWarning, Manifest } from '../pipeline/index';
+import type { DicomInfo, GrayImage, ImageInput, InputWarning, Manifest, PatientIdentity, VoiTable, WindowPreset } from '../pipeline/index';
 import type { BundleProgress, BundleSource } from '../runtime/bundle';
 import type { EvalCaseInput, EvalCaseResult, EvalSummary } from '../runtime/evaluate';
 import type { AdapterInfo, BackendInfo, ExecutionProvider } from '../runtime/ort';
@@ -20,7 +20,7 @@ import type {
   Stage,
   StageTimings,
 } from '../runtime/results';
-import type { MaskMetrics, OpenedImage, TruthMask } from './opened-case';
+import type { DicomSummary, MaskMetrics, OpenedImage, TruthMask } from './opened-case';
 
 export type {
   AdapterInfo,
@@ -30,6 +30,8 @@ export type {
   ChosenPoint,
   CoarseMap,
   DecodeResult,
+  DicomInfo,
+  DicomSummary,
   EvalCaseInput,
   EvalCaseResult,
   EvalSummary,
@@ -41,11 +43,14 @@ export type {
   InputWarning,
   MaskMetrics,
   OpenedImage,
+  PatientIdentity,
   PromptPoint,
   PromptSettings,
   Stage,
   StageTimings,
   TruthMask,
+  VoiTable,
+  WindowPreset,
 };
 
 /** A result scored against the ground truth the worker held when it was computed (null: none). */
@@ -81,6 +86,14 @@ export type StaleInputErrorName = 'StaleInputError';
 export interface ReportCheck {
   refusal: string | null;
   warnings: InputWarning[];
+}
+
+export interface AnalyzeOptions {
+  /**
+   * Segment a DICOM whose Modality the bundle does not expect (the user was asked and agreed);
+   * without it such an analysis is refused, naming both.
+   */
+  anyModality?: boolean;
 }
 
 /** Posted by the worker every HEARTBEAT_MS so the studio can tell a dead worker from a busy one. */
@@ -133,24 +146,35 @@ export interface LocusWorkerApi {
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<BundleSummary>;
   /**
-   * Decodes an image (PNG, JPEG; 8- or 16-bit) and keeps it as the studio's current image, dropping
-   * the ground truth; returns its id, gray samples for display and warnings (needs no bundle).
-   * Refuses other formats by name and images over the pixel budget before decoding them.
+   * Decodes an image (PNG, JPEG; 8- or 16-bit; or DICOM, frame `frame`) and keeps it as the
+   * studio's current image, dropping the ground truth; returns its id, gray samples for display,
+   * warnings and, for DICOM, what may be shown about it (never the patient). Needs no bundle.
+   * Refuses other formats (and DICOM transfer syntaxes it has no codec for) by name, and images
+   * over the pixel budget before decoding them.
    */
-  openImage(image: ImageInput): Promise<OpenedImage>;
+  openImage(image: ImageInput, frame?: number): Promise<OpenedImage>;
+  /** Another frame (0-based) of the DICOM image `imageId`: a new image id; the ground truth is dropped. */
+  selectFrame(imageId: string, frame: number): Promise<OpenedImage>;
+  /** The patient's name and ID of DICOM image `imageId`, for the user who asked (null for PNG/JPEG). */
+  patientIdentity(imageId: string): Promise<PatientIdentity | null>;
   /** A small 8-bit gray preview (longest side <= maxSide) of any image, e.g. a 16-bit thumbnail; keeps no state. */
   previewImage(image: ImageInput, maxSide: number): Promise<GrayImage>;
-  /** A ground-truth mask for the current image (nonzero = lesion, same size) with its warnings, or null to clear it. */
+  /**
+   * A ground truth for the current image, with its warnings, or null to clear it: a mask of its
+   * size (nonzero = lesion) or a DICOM SEG made on it (its frame).
+   */
   setGroundTruth(mask: ImageInput | null): Promise<TruthMask | null>;
   /** Whether a report can be analysed, and what is doubtful about it (uses the bundle's tokenizer when one is loaded). */
   checkReport(report: string): Promise<ReportCheck>;
   /** Everything for a new image (file bytes, a Blob or decoded pixels) and its report; it becomes the current image. */
   analyze(image: ImageInput, report: string, settings?: PromptSettings): Promise<CaseAnalysis>;
   /**
-   * Everything for the opened image `imageId`, keeping its ground truth. Throws a StaleInputError
-   * when another image was opened since, and refuses an empty report.
+   * Everything for the opened image `imageId`, keeping its ground truth; a DICOM is rendered to
+   * the bundle's expected input first. Throws a StaleInputError when another image was opened
+   * since; refuses an empty report, and a DICOM of a modality the bundle does not expect unless
+   * `options.anyModality`.
    */
-  analyzeOpened(imageId: string, report: string, settings?: PromptSettings): Promise<CaseAnalysis>;
+  analyzeOpened(imageId: string, report: string, settings?: PromptSettings, options?: AnalyzeOptions): Promise<CaseAnalysis>;
   /**
    * Only the decoder again, for analysis `analysisId`, with other prompts. Throws a StaleInputError
    * when a newer analysis or another bundle replaced it.
@@ -160,6 +184,12 @@ export interface LocusWorkerApi {
   score(mask: Uint8Array): Promise<MaskMetrics | null>;
   /** A 0/1 mask as 8-bit gray PNG bytes (0/255) at its own size. */
   encodeMaskPng(mask: Uint8Array, width: number, height: number): Promise<Uint8Array>;
+  /**
+   * A binary DICOM SEG (Part 10 bytes) of a mask of DICOM image `imageId`, referencing its study,
+   * series, instance and frame; the patient's name and ID are left empty. Throws a StaleInputError
+   * when another image was opened since.
+   */
+  exportSegmentation(imageId: string, mask: Uint8Array): Promise<Uint8Array>;
   /** Scores cases one by one, reporting each through `onCase`; `cancel()` stops after the current case. */
   evaluate(
     cases: EvalCaseInput[] | EvalCaseSource,

@@ -20,7 +20,7 @@ function image(values: number[], scale: ValueScale = { slope: 1, intercept: -102
 
 describe('the window of the CT bundles', () => {
   it('is the lung window on HU, from the manifest', () => {
-    expect(CT.mapping).toEqual({ kind: 'window', units: 'HU', function: 'LINEAR', center: -600, width: 1500 });
+    expect(CT.mapping).toEqual({ kind: 'window', units: 'HU', function: 'LINEAR', center: -400, width: 1300 });
     expect(CT.dicom_modalities).toEqual(['CT']);
   });
 
@@ -32,8 +32,9 @@ describe('the window of the CT bundles', () => {
 
   it('rendered from HU gives back every code of an 8-bit lung-window slice', () => {
     // HU made from codes 0..255 by inverting the window, rounded to whole HU as a scanner stores them.
+    const { center, width } = CT.mapping as { center: number; width: number };
     const codes = Array.from({ length: 256 }, (_, v) => v);
-    const hu = codes.map((v) => Math.round((v / 255 - 0.5) * 1499 - 600.5));
+    const hu = codes.map((v) => Math.round((v / 255 - 0.5) * (width - 1) + center - 0.5));
     const rendered = renderExpected(image(hu.map((h) => h + 2048), { slope: 1, intercept: -2048, unit: 'HU' }), CT);
     expect(rendered).toMatchObject({ width: 256, height: 1, channels: 1, bitDepth: 8 });
     expect(Array.from(rendered.data)).toEqual(codes);
@@ -43,7 +44,7 @@ describe('the window of the CT bundles', () => {
     const frame = (await readDicomImage(new Uint8Array(readFileSync(path.join(REPO, 'public/samples/ct-phantom.dcm')))).frame(0)).image;
     const rendered = renderExpected(frame, CT);
     frame.data.forEach((v, i) => {
-      if (i % 997 === 0) expect(rendered.data[i]).toBe(linearWindow(v * frame.scale.slope + frame.scale.intercept, -600, 1500));
+      if (i % 997 === 0) expect(rendered.data[i]).toBe(linearWindow(v * frame.scale.slope + frame.scale.intercept, -400, 1300));
     });
     expect(rendered.data[0]).toBe(0);
   });
