@@ -5,7 +5,7 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['pipeline', 'runtime', 'worker', 'ui', 'cli'];
+const LAYERS = ['pipeline', 'runtime', 'worker', 'ui', 'cli', 'sw'];
 
 /** Matches a relative import that reaches into one of `layers` of src/. */
 function layerRegex(layers) {
@@ -110,4 +110,11 @@ export default defineConfig(
   }),
   layerRule({ self: 'ui', allowed: [], typeOnly: ['worker', 'pipeline'], packages: ['onnxruntime-*'] }),
   layerRule({ self: 'cli', allowed: ['runtime', 'pipeline'], packages: ['onnxruntime-*', 'comlink', ...UI_LIBRARIES] }),
+  // The service worker: Workbox and the one path it shares with the runtime (runtime/remote-path.ts).
+  layerRule({
+    self: 'sw',
+    allowed: ['runtime'],
+    packages: ['onnxruntime-*', 'comlink', 'node:*', 'dcmjs', ...UI_LIBRARIES],
+    extra: [{ regex: '(^|/)runtime/(?!remote-path$)', message: 'src/sw/ may import runtime/remote-path.ts only.' }],
+  }),
 );

@@ -15,7 +15,7 @@ let studio: StudioPage;
 let page: Page;
 const status = () => statusOf(page);
 const settled = (timeout?: number) => settledOn(page, timeout);
-const imageInput = () => page.getByLabel('X-ray image', { exact: true });
+const imageInput = () => page.getByLabel('Image', { exact: true });
 const truthInput = () => page.getByLabel('Ground truth mask', { exact: true });
 const reportBox = () => page.getByLabel('Report', { exact: true });
 const segmentButton = () => page.getByRole('button', { name: 'Segment', exact: true });

@@ -4,7 +4,7 @@
  * samples) so the studio shows what the model reads; 16-bit samples stay 16-bit for window/level.
  */
 import { encode as encodePng } from 'fast-png';
-import type { ValueScale } from './dicom/modality';
+import type { ValueScale, VoiFunction } from './dicom/modality';
 import { LUMA_BT601, significantBits } from './preprocess';
 import type { DecodedImage } from './types';
 
@@ -20,6 +20,8 @@ export interface GrayImage {
   scale?: ValueScale;
   /** DICOM MONOCHROME1: higher values are shown darker. */
   inverted?: boolean;
+  /** DICOM: the window to show first (the file's first VOI window), in modality values. */
+  window?: { level: number; width: number; function: VoiFunction };
 }
 
 /** Gray samples of `image` (a copy: the decoded pixels stay with their owner). */

@@ -58,7 +58,7 @@ export class Engine {
   /** Loads and verifies a bundle (every hash before any session), then creates the engine. */
   static async open(source: BundleSource, backend: OrtBackend, options: EngineOptions = {}): Promise<Engine> {
     try {
-      return await Engine.create(await loadBundle(source, options.onProgress), backend, options);
+      return await Engine.create(await loadBundle(source, { onProgress: options.onProgress }), backend, options);
     } catch (error) {
       await backend.dispose();
       throw error;

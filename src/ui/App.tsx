@@ -20,6 +20,7 @@ import { TimingsPanel } from './panels/TimingsPanel';
 import { ViewerPane } from './panels/ViewerPane';
 import { useCase } from './state/case';
 import { usePrompts } from './state/prompts';
+import { usePwa } from './pwa';
 import './app.css';
 
 /**
@@ -53,6 +54,21 @@ function useUndoKeys(): void {
   }, []);
 }
 
+/** A new version of the studio is installed: the user reloads into it when the case allows. */
+function UpdatePrompt() {
+  const ready = usePwa((s) => s.updateReady);
+  const update = usePwa((s) => s.update);
+  if (!ready) return null;
+  return (
+    <div className="update-prompt" role="alert">
+      A new version of Locus is ready.{' '}
+      <button type="button" onClick={update}>
+        Reload to update
+      </button>
+    </div>
+  );
+}
+
 function Studio() {
   const { noBundles } = useDefaultBundle();
   useWorkerRecovery();
@@ -66,6 +82,7 @@ function Studio() {
       <header className="topbar">
         <h1>Locus studio</h1>
         <StatusBar displayed={displayed} />
+        <UpdatePrompt />
         <span className="disclaimer">Research tool, not a medical device</span>
       </header>
       <aside className="column left" aria-label="Inputs">

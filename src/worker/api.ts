@@ -5,7 +5,7 @@
  * with `Comlink.transfer` (results come back with their buffers transferred, never copied).
  */
 import type { DicomInfo, GrayImage, ImageInput, InputWarning, Manifest, PatientIdentity, VoiTable, WindowPreset } from '../pipeline/index';
-import type { BundleProgress, BundleSource } from '../runtime/bundle';
+import type { BundleProgress, BundleSource, CacheUse } from '../runtime/bundle';
 import type { EvalCaseInput, EvalCaseResult, EvalSummary } from '../runtime/evaluate';
 import type { AdapterInfo, BackendInfo, ExecutionProvider } from '../runtime/ort';
 import type {
@@ -27,6 +27,7 @@ export type {
   AnalysisResult,
   BackendInfo,
   BundleProgress,
+  CacheUse,
   ChosenPoint,
   CoarseMap,
   DecodeResult,
@@ -107,6 +108,12 @@ export type WorkerBundleSource = Exclude<BundleSource, { kind: 'reader' }>;
 export interface LoadOptions {
   /** 'webgpu' (default) falls back to WASM when there is no usable GPU, and says why in `backend`. */
   ep?: 'webgpu' | 'wasm';
+  /**
+   * The app's URL (its service-worker scope): bundles are kept offline under it (by content, each
+   * file verified before every use) and URL bases on other origins are read through its service
+   * worker. Without it nothing is cached and every URL is fetched directly.
+   */
+  scope?: string;
 }
 
 export type LoadProgress =
@@ -127,6 +134,8 @@ export interface BundleSummary {
   defaults: PromptSettings;
   /** How long the warm-up run took (shader compilation on WebGPU), in ms. */
   warmupMs: number;
+  /** How the offline cache served this load (null without one). */
+  cache: CacheUse | null;
 }
 
 /** A lazily pulled case list; wrap it in `Comlink.proxy` so the worker asks for one case at a time. */
@@ -157,6 +166,11 @@ export interface LocusWorkerApi {
   selectFrame(imageId: string, frame: number): Promise<OpenedImage>;
   /** The patient's name and ID of DICOM image `imageId`, for the user who asked (null for PNG/JPEG). */
   patientIdentity(imageId: string): Promise<PatientIdentity | null>;
+  /**
+   * Why DICOM image `imageId` does not suit the bundle in use (another Modality than it expects,
+   * or values not in the units its window needs); null when it suits, for PNG/JPEG and before a bundle.
+   */
+  checkModality(imageId: string): Promise<InputWarning | null>;
   /** A small 8-bit gray preview (longest side <= maxSide) of any image, e.g. a 16-bit thumbnail; keeps no state. */
   previewImage(image: ImageInput, maxSide: number): Promise<GrayImage>;
   /**

@@ -119,6 +119,8 @@ export class OpenedCase {
   private shown(imageId: string): OpenedImage {
     const input = this.opened();
     const gray = input.kind === 'raster' ? toGrayImage(input.image) : displayImage(input.frame.image);
+    const first = input.kind === 'dicom' ? input.frame.windows[0] : undefined;
+    if (first !== undefined) gray.window = { level: first.center, width: first.width, function: first.function };
     return { imageId, gray, warnings: input.warnings, dicom: summary(input) };
   }
 

@@ -19,10 +19,12 @@ import {
   toGrayImage,
   type GrayImage,
   type ImageInput,
+  type InputWarning,
   type OpenedInput,
   type PatientIdentity,
 } from '../pipeline/index';
 import { loadBundle } from '../runtime/bundle';
+import { BundleCache, cacheStorageStore } from '../runtime/bundle-cache';
 import { evaluateCases, type EvalCaseInput, type EvalCaseResult } from '../runtime/evaluate';
 import { createWebBackend } from '../runtime/ort-web';
 import type { BackendInfo } from '../runtime/ort';
@@ -45,6 +47,10 @@ import type {
 import { OpenedCase, type MaskMetrics, type OpenedImage, type TruthMask } from './opened-case';
 import { throttled, transferables, wholeBuffers } from './transfer';
 import { WEB_CODECS } from './codec-assets';
+import { usePrecompiledSchema } from '../runtime/manifest';
+import precompiledSchema from 'virtual:locus-manifest-validator';
+
+usePrecompiledSchema(precompiledSchema);
 
 /** How often the worker says it is alive (the studio restarts a worker that stays silent). */
 const HEARTBEAT_MS = 1000;
@@ -72,6 +78,16 @@ function previewSource(input: OpenedInput): GrayImage {
   const mapping = window === undefined ? { kind: 'full-range' as const } : { kind: 'window' as const, units: 'HU' as const, function: 'LINEAR' as const, center: window.center, width: window.width };
   const rendered = renderExpected(input.frame.image, { description: 'thumbnail', dicom_modalities: [], mapping, bits: 8 });
   return toGrayImage(window !== undefined && input.frame.image.inverted ? { ...rendered, data: rendered.data.map((v: number) => 255 - v) } : rendered);
+}
+
+/** The offline bundle cache of the app at `scope`, or null where the browser gives no Cache Storage (no secure context). */
+async function offlineCache(scope: string): Promise<BundleCache | null> {
+  if (typeof caches === 'undefined') return null;
+  try {
+    return new BundleCache(await cacheStorageStore(scope));
+  } catch {
+    return null;
+  }
 }
 
 interface Loaded {
@@ -104,8 +120,10 @@ class LocusWorker implements LocusWorkerApi {
 
   async loadBundle(source: WorkerBundleSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void) {
     const download = throttled(onProgress);
+    const scope = options.scope ?? null;
+    const cache = scope === null ? null : await offlineCache(scope);
     // Reading and hashing touch no session: the working bundle keeps answering meanwhile.
-    const bundle = await loadBundle(source, (p) => download(p.file, p.loaded, p.total));
+    const bundle = await loadBundle(source, { onProgress: (p) => download(p.file, p.loaded, p.total), cache, scope });
     return this.exclusive(async (): Promise<BundleSummary> => {
       const backend = await createWebBackend({ ep: options.ep ?? 'webgpu' });
       const onEvent = (event: EngineEvent) =>
@@ -141,6 +159,7 @@ class LocusWorker implements LocusWorkerApi {
         backend: engine.info(),
         defaults: engine.defaultSettings(),
         warmupMs,
+        cache: bundle.cache,
       };
     });
   }
@@ -159,6 +178,12 @@ class LocusWorker implements LocusWorkerApi {
   async patientIdentity(imageId: string): Promise<PatientIdentity | null> {
     if (this.opened.currentId() !== imageId) throw new StaleInputError('another image was opened meanwhile');
     return this.opened.identity();
+  }
+
+  async checkModality(imageId: string): Promise<InputWarning | null> {
+    if (this.opened.currentId() !== imageId) throw new StaleInputError('another image was opened meanwhile');
+    const loaded = this.loaded;
+    return loaded === null ? null : modalityMismatch(this.opened.opened(), loaded.engine.manifest.expected_input);
   }
 
   async previewImage(image: ImageInput, maxSide: number): Promise<GrayImage> {
@@ -279,6 +304,11 @@ class LocusWorker implements LocusWorkerApi {
 }
 
 Comlink.expose(new LocusWorker());
+
+// A request the Content-Security-Policy blocked is a bug to see, not a silent failure.
+self.addEventListener('securitypolicyviolation', (event) => {
+  console.error(`Content-Security-Policy violation in the analysis worker: ${event.violatedDirective} blocked ${event.blockedURI || 'an inline resource'}`);
+});
 
 let beats = 0;
 setInterval(() => self.postMessage({ locusHeartbeat: ++beats } satisfies Heartbeat), HEARTBEAT_MS);

@@ -1,5 +1,5 @@
 /**
- * The README's `npx locus segment` and `bench` examples, run exactly as written (through
+ * The README's `npx locus segment` (a PNG and a DICOM) and `bench` examples, run exactly as written (through
  * bin/locus.mjs, which `npx locus` runs) from the repository root: they succeed and write only
  * under out/, which git ignores, so a fresh clone stays clean.
  */
@@ -21,11 +21,15 @@ function examples(command: string): string[][] {
 }
 
 describe('README examples', () => {
-  it.each(['segment', 'bench'])('npx locus %s runs as written and writes under out/ only', async (command) => {
+  it.each([
+    ['segment', 0],
+    ['segment', 1],
+    ['bench', 0],
+  ] as const)('npx locus %s (example %i) runs as written and writes under out/ only', async (command, index) => {
     const found = examples(command);
-    expect(found, `the README shows one npx locus ${command}`).toHaveLength(1);
-    const argv = found[0]!;
-    const outputs = argv.filter((a, i) => ['--out', '--json', '--csv'].includes(argv[i - 1] ?? ''));
+    expect(found.length, `the README shows npx locus ${command} example ${index + 1}`).toBeGreaterThan(index);
+    const argv = found[index]!;
+    const outputs = argv.filter((a, i) => ['--out', '--json', '--csv', '--seg'].includes(argv[i - 1] ?? ''));
     expect(outputs.length).toBeGreaterThan(0);
     for (const file of outputs) expect(file.startsWith('out/'), `${file} is under out/`).toBe(true);
     const fresh = outputs.filter((file) => !existsSync(path.join(ROOT, file)));

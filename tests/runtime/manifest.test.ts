@@ -163,7 +163,8 @@ describe('validateManifest', () => {
   });
 
   it('sends a manifest that does not say what input it expects to the migration', () => {
-    const { expected_input: _, ...without } = minimalManifest();
+    const without: Partial<Manifest> = minimalManifest();
+    delete without.expected_input;
     expect(errorsOf(without)).toEqual([
       '/expected_input: missing: the bundle does not say what input it expects (needed to read DICOM); ' +
         'complete it with `cd models && python3 -m locus.export.migrate BUNDLE`',

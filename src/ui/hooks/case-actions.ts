@@ -9,7 +9,7 @@
  */
 import { useCallback } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { CaseAnalysis } from '../../worker/api';
+import type { CaseAnalysis, OpenedImage } from '../../worker/api';
 import { useBundleState } from '../state/bundle';
 import { useCase } from '../state/case';
 import { usePrompts } from '../state/prompts';
@@ -28,11 +28,23 @@ function fail(prefix: string, error: unknown): void {
   else useCase.getState().setError(`${prefix}${errorMessage(error)}`);
 }
 
-export async function openImage(file: File): Promise<void> {
-  const opened = await locusWorker().openImage(file);
-  useCase.getState().setImage({ id: opened.imageId, name: file.name, file, gray: opened.gray, warnings: opened.warnings });
+/** Shows an image the worker opened (a file, or another frame of the DICOM on screen). */
+function showOpened(opened: OpenedImage, file: Blob, name: string): void {
+  const { imageId: id, gray, warnings, dicom } = opened;
+  useCase.getState().setImage({ id, name, file, gray, warnings, dicom, consentedBundle: null });
   useView.getState().resetView();
   usePrompts.getState().clearPoints();
+}
+
+export async function openImage(file: File): Promise<void> {
+  showOpened(await locusWorker().openImage(file), file, file.name);
+}
+
+/** Another frame (0-based) of the DICOM on screen: a new image for the worker; the file is not read again. */
+export async function selectFrame(frame: number): Promise<void> {
+  const image = useCase.getState().image;
+  if (image?.dicom == null) throw new Error('the image on screen has no frames to pick');
+  showOpened(await locusWorker().selectFrame(image.id, frame), image.file, image.name);
 }
 
 export async function openTruth(file: File | null): Promise<void> {
@@ -65,7 +77,9 @@ async function analyzeCase(): Promise<void> {
   await bundleReady();
   const { image, report } = useCase.getState();
   if (image === null) throw new Error('open an image first');
-  adopt(await locusWorker().analyzeOpened(image.id, report, usePrompts.getState().settings));
+  const bundleId = useBundleState.getState().active?.summary.manifest.bundle_id;
+  const anyModality = image.consentedBundle !== null && image.consentedBundle === bundleId;
+  adopt(await locusWorker().analyzeOpened(image.id, report, usePrompts.getState().settings, { anyModality }));
 }
 
 /** Analyses the case on screen unless an analysis is pending (the worker recovery re-runs with it). */
@@ -82,6 +96,13 @@ export function useOpenImage() {
   return useMutation({
     mutationFn: openImage,
     onError: (error, file) => fail(`${file.name}: `, error),
+  });
+}
+
+export function useSelectFrame() {
+  return useMutation({
+    mutationFn: selectFrame,
+    onError: (error, frame) => fail(`Frame ${frame + 1}: `, error),
   });
 }
 

@@ -5,13 +5,17 @@ import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing, useOpenImage, useOpenTruth, useSegment } from '../hooks/case-actions';
 import { useCase } from '../state/case';
 import { locusWorker } from '../worker-client';
+import { imageNoun } from '../modality';
+import { DicomFacts } from './DicomFacts';
+import { ModalityPrompt, useModalityMismatch } from './ModalityPrompt';
 import { Warnings } from './Warnings';
 
-const IMAGE_TYPES = 'image/png,image/jpeg,.png,.jpg,.jpeg';
+const IMAGE_TYPES = 'image/png,image/jpeg,application/dicom,.png,.jpg,.jpeg,.dcm';
 
 function DropZone() {
   const openImage = useOpenImage();
   const image = useCase((s) => s.image);
+  const noun = imageNoun(useActiveBundle()?.manifest.modality);
   const [over, setOver] = useState(false);
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -19,7 +23,7 @@ function DropZone() {
     const file = event.dataTransfer.files[0];
     if (file !== undefined) openImage.mutate(file);
   };
-  const bits = image !== null && image.gray.maxValue > 255 ? ` · ${Math.log2(image.gray.maxValue + 1)}-bit` : '';
+  const bits = image !== null && image.dicom === null && image.gray.maxValue > 255 ? ` · ${Math.log2(image.gray.maxValue + 1)}-bit` : '';
   return (
     <div
       className={`drop-zone${over ? ' over' : ''}`}
@@ -31,11 +35,11 @@ function DropZone() {
       onDrop={onDrop}
     >
       <label className="file-label">
-        <span>X-ray image</span>
+        <span>{noun}</span>
         <input
           type="file"
           accept={IMAGE_TYPES}
-          aria-label="X-ray image"
+          aria-label="Image"
           onChange={(event) => {
             const file = event.target.files?.[0];
             if (file !== undefined) openImage.mutate(file);
@@ -44,10 +48,11 @@ function DropZone() {
         />
       </label>
       <p className="hint">
-        {image === null ? 'Drop a PNG or JPEG (8- or 16-bit) here' : `${image.name} · ${image.gray.width}×${image.gray.height}${bits}`}
+        {image === null ? 'Drop a DICOM, PNG or JPEG (8- or 16-bit) here' : `${image.name} · ${image.gray.width}×${image.gray.height}${bits}`}
         {openImage.isPending && ' · opening…'}
       </p>
-      {image !== null && <Warnings source={image.id} warnings={image.warnings} label="Image" />}
+      {image?.dicom != null && <DicomFacts imageId={image.id} dicom={image.dicom} />}
+      {image !== null && <Warnings source={image.id} warnings={image.warnings} label={noun} />}
     </div>
   );
 }
@@ -59,7 +64,7 @@ function TruthInput() {
   return (
     <div className="truth-input">
       <label className="file-label">
-        <span>Ground truth mask (optional)</span>
+        <span>Ground truth mask (optional: PNG or DICOM SEG)</span>
         <input
           type="file"
           accept={IMAGE_TYPES}
@@ -111,6 +116,8 @@ export const InputPanel = memo(function InputPanel() {
   const analyzing = useAnalyzing();
   const check = useReportCheck(report).data;
   const refusal = report.trim() === '' ? (check?.refusal ?? 'the report is empty') : null;
+  const image = useCase((s) => s.image);
+  const mismatch = useModalityMismatch();
   return (
     <section className="panel" aria-labelledby="case-heading">
       <h2 id="case-heading">Case</h2>
@@ -126,12 +133,13 @@ export const InputPanel = memo(function InputPanel() {
           onChange={(event) => setReport(event.target.value)}
         />
       </label>
+      {image !== null && mismatch !== null && <ModalityPrompt image={image} problem={mismatch} />}
       {hasImage && refusal !== null && <p className="hint report-refusal">Segment needs a report: {refusal}.</p>}
       {refusal === null && check !== undefined && <Warnings source={`report:${report}`} warnings={check.warnings} label="Report" />}
       <button
         type="button"
         className="primary"
-        disabled={!hasImage || !ready || analyzing || refusal !== null}
+        disabled={!hasImage || !ready || analyzing || refusal !== null || mismatch !== null}
         aria-busy={analyzing}
         onClick={segment}
       >
