@@ -120,7 +120,7 @@ async function main(): Promise<number> {
     if (bundle.name !== shipped[0]?.name) await page.getByRole('button', { name: new RegExp(`^${bundle.title.replace(/[()]/g, '\\$&')}`) }).click();
     await page.getByText(bundle.title, { exact: true }).first().waitFor({ timeout: 180_000 });
     const image = values.image ? readFileSync(values.image) : slice(bundle.name, Number(values.side));
-    await page.getByLabel('X-ray image', { exact: true }).setInputFiles({ name: 'slice.png', mimeType: 'image/png', buffer: image });
+    await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'slice.png', mimeType: 'image/png', buffer: image });
     await page.getByLabel('Report', { exact: true }).fill('Bilateral pulmonary infection, two infected areas, lower left lung and lower right lung.');
     await page.getByRole('button', { name: 'Segment', exact: true }).click();
     await status.and(page.locator('[data-done="true"]')).waitFor({ timeout: 120_000 });
