@@ -3,7 +3,7 @@ import { join, normalize, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { manifestValidator } from './scripts/vite/manifest-validator';
+import { manifestValidator } from './scripts/vite/manifest-validator.ts';
 
 /**
  * Bundles shipped with the app: served at ./bundles/<name>/ in dev, copied into dist/ on build,
@@ -77,7 +77,7 @@ export const CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "connect-src 'self'",
-  "img-src 'self' blob: data:",
+  "img-src 'self'",
   "style-src 'self'",
   "worker-src 'self'",
   "manifest-src 'self'",
@@ -144,7 +144,8 @@ const pwa = VitePWA({
 
 export default defineConfig({
   base: './',
-  plugins: [react(), shippedBundles(), securityPolicy(), pwa],
+  // The dev server serves the worker's modules through these plugins too (hence the validator here).
+  plugins: [react(), shippedBundles(), securityPolicy(), pwa, manifestValidator()],
   // ORT's WebGPU build loads its runtime with import(): workers must be ES modules. The worker
   // validates manifests with the schema compiled at build time (no eval under the CSP).
   worker: { format: 'es', plugins: () => [manifestValidator()] },

@@ -182,6 +182,13 @@ test('the patient is shown only when asked; labels, window presets and readouts 
   await page.getByLabel('Window preset').selectOption('model');
   await expect(readout).toHaveText('W 1300  L -400 HU');
 
+  // A transfer syntax without a maintained codec is refused by name; the case on screen stays.
+  await page.getByLabel('Image', { exact: true }).setInputFiles(path.join(REPO, 'tests/fixtures/dicom/refused-rle.dcm'));
+  await expect(page.getByRole('alert')).toContainText(
+    'refused-rle.dcm: cannot read the image: the pixels are encoded as RLE Lossless (transfer syntax 1.2.840.10008.1.2.5)',
+  );
+  await expect(page.getByRole('img', { name: /^CT viewer: 512 × 512 image/ })).toBeVisible();
+
   // A multi-frame Enhanced CT (JPEG-LS): the frame picker opens frame 3, and its SEG references frame 3.
   await page.getByLabel('Image', { exact: true }).setInputFiles(path.join(REPO, 'tests/fixtures/dicom/ct-enhanced-3.dcm'));
   await expect(page.getByText('the DICOM image has 3 frames; frame 1 is used')).toBeVisible();

@@ -36,7 +36,7 @@ export default defineConfig({
   root: path.join(repo, 'e2e/harness'),
   base: './',
   logLevel: 'warn',
-  plugins: [harnessBundle()],
+  plugins: [harnessBundle(), manifestValidator()],
   // ORT's WebGPU build loads its runtime with import(): the worker must be an ES module.
   worker: { format: 'es', plugins: () => [manifestValidator()] },
   // Found up front, so the dev server does not re-optimise and reload the page mid-test; ORT is

@@ -10,7 +10,7 @@ import {
   modalityMismatch,
   modelImage,
   reportRefusal,
-  writeSegmentation,
+  segmentationOf,
   type ExpectedInput,
   type InputWarning,
   type OpenedInput,
@@ -80,19 +80,7 @@ function details(result: AnalysisResult, bundleId: string, files: { image: strin
 /** The mask as a DICOM SEG made on the DICOM input (its frame); a PNG/JPEG input has nothing to reference. */
 async function writeSeg(file: string, input: OpenedInput, result: AnalysisResult, bundleId: string): Promise<void> {
   if (input.kind !== 'dicom') throw new UsageError('--seg needs a DICOM --image (a SEG references the image it was made on)');
-  const { info, reference } = input.dicom;
-  const seg = writeSegmentation({
-    source: reference,
-    frameIndex: input.frame.index,
-    sourceFrames: info.frames,
-    rows: info.rows,
-    columns: info.columns,
-    spacing: info.spacing,
-    mask: result.mask,
-    segmentLabel: 'Lung infection',
-    algorithm: { name: bundleId, version: `locus segment, bundle ${bundleId}` },
-  });
-  await writeBytes(file, seg);
+  await writeBytes(file, segmentationOf(input, result.mask, { name: bundleId, version: `locus segment, bundle ${bundleId}` }));
 }
 
 export async function segmentCommand(argv: string[]): Promise<number> {

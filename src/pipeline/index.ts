@@ -15,7 +15,7 @@ export * from './points';
 export * from './postprocess';
 export * from './metrics';
 export { encodeMaskPng, previewGray, toGrayImage } from './display';
-export { MaskSizeError, inputSize, modalityMismatch, modelImage, openFrame, openInput, openMask } from './open-input';
+export { MaskSizeError, inputSize, modalityMismatch, modelImage, openFrame, openInput, openMask, segmentationOf } from './open-input';
 export type { DicomInput, OpenOptions, OpenedInput, OpenedMask, RasterInput } from './open-input';
 export type { GrayImage } from './display';
 export { displayImage, isDicom, linearWindow, maskFor, readDicomImage, readSegmentation, renderExpected, writeSegmentation } from './dicom/index';

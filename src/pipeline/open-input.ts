@@ -6,7 +6,17 @@
  */
 import { binaryMask, decodeChecked, type ImageInput } from './decode';
 import type { ExpectedInput } from './contract';
-import { isDicom, maskFor, readDicomImage, readSegmentation, renderExpected, type CodecOptions, type DicomFrame, type DicomImage } from './dicom/index';
+import {
+  isDicom,
+  maskFor,
+  readDicomImage,
+  readSegmentation,
+  renderExpected,
+  writeSegmentation,
+  type CodecOptions,
+  type DicomFrame,
+  type DicomImage,
+} from './dicom/index';
 import { imageWarnings, truthWarnings, type InputWarning } from './input-checks';
 import type { DecodedImage } from './types';
 
@@ -43,7 +53,7 @@ function dicomWarnings(dicom: DicomImage, frame: number): InputWarning[] {
   if (frames > 1) {
     warnings.push({
       code: 'dicom-frames',
-      message: `the DICOM image has ${frames} frames; frame ${frame + 1} is used (another can be picked)`,
+      message: `the DICOM image has ${frames} frames; frame ${frame + 1} is used`,
     });
   }
   for (const note of dicom.notes) warnings.push({ code: 'dicom-note', message: note });
@@ -150,4 +160,24 @@ export async function openMask(input: ImageInput, name: string, image: OpenedInp
   const mask = binaryMask(decoded.image);
   const raster = image.kind === 'raster' ? image.image : null;
   return { mask, warnings: truthWarnings(decoded.image, mask, raster, decoded.jpeg) };
+}
+
+/**
+ * A binary DICOM SEG of `mask` (0/1, the image's size), made on the DICOM frame `input` holds and
+ * referencing it; the segment is the lung infection, the algorithm the bundle that made the mask.
+ */
+export function segmentationOf(input: OpenedInput, mask: Uint8Array, algorithm: { name: string; version: string }): Uint8Array {
+  if (input.kind !== 'dicom') throw new Error('a DICOM SEG needs a DICOM image: this one is a PNG or JPEG');
+  const { info, reference } = input.dicom;
+  return writeSegmentation({
+    source: reference,
+    frameIndex: input.frame.index,
+    sourceFrames: info.frames,
+    rows: info.rows,
+    columns: info.columns,
+    spacing: info.spacing,
+    mask,
+    segmentLabel: 'Lung infection',
+    algorithm,
+  });
 }

@@ -16,7 +16,7 @@ import {
   openInput,
   openMask,
   toGrayImage,
-  writeSegmentation,
+  segmentationOf,
   displayImage,
   type CodecOptions,
   type DecodedImage,
@@ -172,19 +172,6 @@ export class OpenedCase {
 
   /** A binary DICOM SEG of `mask`, made on the DICOM frame open now, referencing it. */
   segmentation(mask: Uint8Array, source: SegmentationSource): Uint8Array {
-    const input = this.opened();
-    if (input.kind !== 'dicom') throw new Error('a DICOM SEG needs a DICOM image: this one is a PNG or JPEG');
-    const { info, reference } = input.dicom;
-    return writeSegmentation({
-      source: reference,
-      frameIndex: input.frame.index,
-      sourceFrames: info.frames,
-      rows: info.rows,
-      columns: info.columns,
-      spacing: info.spacing,
-      mask,
-      segmentLabel: 'Lung infection',
-      algorithm: { name: source.bundleId, version: source.version },
-    });
+    return segmentationOf(this.opened(), mask, { name: source.bundleId, version: source.version });
   }
 }

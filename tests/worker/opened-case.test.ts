@@ -96,11 +96,11 @@ describe('OpenedCase with DICOM', () => {
   it('picks another frame of a multi-frame image as a new image, and scores against a SEG made on it', async () => {
     const opened = new OpenedCase();
     const first = await opened.open(read('tests/fixtures/dicom/ct-enhanced-3.dcm'));
-    expect(first.warnings.map((w) => w.message)).toContain('the DICOM image has 3 frames; frame 1 is used (another can be picked)');
+    expect(first.warnings.map((w) => w.message)).toContain('the DICOM image has 3 frames; frame 1 is used');
     const third = await opened.selectFrame(2);
     expect(third.imageId).not.toBe(first.imageId);
     expect(third.dicom?.frame).toBe(2);
-    expect(third.warnings.map((w) => w.message)).toContain('the DICOM image has 3 frames; frame 3 is used (another can be picked)');
+    expect(third.warnings.map((w) => w.message)).toContain('the DICOM image has 3 frames; frame 3 is used');
     const mask = new Uint8Array(512 * 512).fill(1, 5000, 9000);
     const truth = await opened.setTruth(opened.segmentation(mask, { bundleId: 'locus-medseg-ct', version: 'test' }));
     expect(truth!.mask.reduce((n, v) => n + v, 0)).toBe(4000);
