@@ -52,7 +52,7 @@ function DropZone() {
         {openImage.isPending && ' · opening…'}
       </p>
       {image?.dicom != null && <DicomFacts imageId={image.id} dicom={image.dicom} />}
-      {image !== null && <Warnings source={image.id} warnings={image.warnings} label={noun} />}
+      {image !== null && <Warnings source={image.id} warnings={image.warnings} label="Image" />}
     </div>
   );
 }
