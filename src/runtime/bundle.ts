@@ -3,10 +3,12 @@
  * schema; then every graph and the vocabulary, each checked against the manifest's byte count and
  * sha256 (WebCrypto, in workers and node alike) before anything creates a session from it.
  *
- * With an offline cache (bundle-cache.ts, the browser worker), files are taken from it by their
- * sha256 when there (and checked again: a copy that no longer matches is dropped and fetched
- * anew), stored after they verified, and a URL source that cannot be reached opens from the
- * manifest last loaded from it. Sources and readers are in bundle-sources.ts.
+ * With an offline cache (bundle-cache.ts, the browser worker), a source's files are taken from it
+ * by their sha256 when kept for that source (and checked again: a copy that no longer matches is
+ * dropped and fetched anew), stored after they verified, and a URL source that cannot be reached
+ * opens from the manifest last loaded from it. A file kept for another source is downloaded once
+ * more: what a source serves is checked against its own manifest, not vouched for by another's.
+ * Sources and readers are in bundle-sources.ts.
  */
 import { GRAPH_NAMES, type GraphName, type Manifest } from '../pipeline/index';
 import type { BundleCache } from './bundle-cache';
@@ -143,15 +145,19 @@ function cacheKey(source: BundleSource, manifest: Manifest): string | null {
   return `folder:${manifest.bundle_id}`;
 }
 
-/** One listed file: from the cache when kept and still matching, else from the source (then kept). */
-async function listedFile(
-  read: ReadFile,
-  path: string,
-  expect: { sha256: string; bytes?: number },
-  options: { onProgress?: ProgressCallback; cache: BundleCache | null; cacheOnly: boolean; hits: { count: number } },
-): Promise<Uint8Array> {
+interface FileOptions {
+  onProgress?: ProgressCallback;
+  cache: BundleCache | null;
+  /** Files kept for this very source (a file loaded from elsewhere is downloaded and verified here once too). */
+  known: Set<string>;
+  cacheOnly: boolean;
+  hits: { count: number };
+}
+
+/** One listed file: from the cache when kept for this source and still matching, else from the source (then kept). */
+async function listedFile(read: ReadFile, path: string, expect: { sha256: string; bytes?: number }, options: FileOptions): Promise<Uint8Array> {
   const { cache, onProgress } = options;
-  const kept = cache === null ? null : await cache.file(expect.sha256);
+  const kept = cache === null || !options.known.has(expect.sha256) ? null : await cache.file(expect.sha256);
   if (kept !== null) {
     if ((await mismatch(path, kept, expect)) === null) {
       options.hits.count += 1;
@@ -173,7 +179,8 @@ export async function loadBundle(source: BundleSource, options: LoadOptions = {}
   const manifestFile = await manifestBytes(source, read, cache);
   const manifest = parseManifest(new TextDecoder().decode(manifestFile.bytes));
   const key = cache === null ? null : cacheKey(source, manifest);
-  const fileOptions = { onProgress: options.onProgress, cache: key === null ? null : cache, cacheOnly: manifestFile.offline, hits: { count: 0 } };
+  const known = new Set(key === null ? [] : ((await cache!.sources()).find((s) => s.source === key)?.files ?? []));
+  const fileOptions = { onProgress: options.onProgress, cache: key === null ? null : cache, known, cacheOnly: manifestFile.offline, hits: { count: 0 } };
   const graphs: Partial<Record<GraphName, Uint8Array>> = {};
   for (const graphName of GRAPH_NAMES) {
     const graph = manifest.graphs[graphName];

@@ -24,16 +24,23 @@ function mapStore(): ByteStore & { map: Map<string, Uint8Array> } {
   };
 }
 
-/** fetch for BASE from the bundle folder, counting requests; `offline` makes it throw as a browser does. */
+const MIRROR = 'http://mirror.test/demo-cxr/';
+
+/**
+ * fetch for BASE from the bundle folder, counting requests; MIRROR serves the same folder without
+ * its decoder; `offline` makes fetch throw as a browser does.
+ */
 function serveBundle() {
   const served = { requests: 0, offline: false };
   vi.stubGlobal('fetch', async (input: URL | string) => {
     const url = new URL(String(input));
     if (served.offline) throw new TypeError('Failed to fetch');
     served.requests += 1;
-    const file = path.join(BUNDLE_DIR, url.href.slice(BASE.length));
+    const base = url.href.startsWith(MIRROR) ? MIRROR : BASE;
+    const relative = url.href.slice(base.length);
+    if (base === MIRROR && relative === 'sam_decoder.onnx') return new Response('not found', { status: 404 });
     try {
-      return new Response(readFileSync(file));
+      return new Response(readFileSync(path.join(BUNDLE_DIR, relative)));
     } catch {
       return new Response('not found', { status: 404 });
     }
@@ -80,6 +87,15 @@ describe('loading through the offline cache', { timeout: 60_000 }, () => {
       'sam_decoder.onnx: no verified offline copy is kept (load the bundle once while online)',
     );
     expect(store.map.has(key)).toBe(false);
+  });
+
+  it('takes from the cache only files kept for the same source: another address is checked on its own', async () => {
+    serveBundle();
+    const cache = new BundleCache(mapStore());
+    await loadBundle({ kind: 'url', base: BASE }, { cache });
+    // The mirror lacks the decoder; the cache holds its exact bytes, but not for the mirror.
+    await expect(loadBundle({ kind: 'url', base: MIRROR }, { cache })).rejects.toThrow('sam_decoder.onnx: not found (HTTP 404)');
+    expect((await cache.sources()).map((s) => s.source)).toEqual([BASE]);
   });
 
   it('does not fall back to the cache when the server answers with an error, nor for a source never loaded', async () => {
