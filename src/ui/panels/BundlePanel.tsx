@@ -65,7 +65,8 @@ function ScoreTable({ scores }: { scores: BundleScores }) {
 function runsOn(backend: BackendInfo): string {
   if (backend.ep === 'webgpu') return `WebGPU${backend.adapter?.description ? ` (${backend.adapter.description})` : ''}`;
   const threads = wasmThreads(backend);
-  return `${backend.ep.toUpperCase()}${threads === null ? '' : ` (${threads.full})`}${backend.fallbackReason ? `: ${backend.fallbackReason}` : ''}`;
+  const parts = [backend.ep.toUpperCase(), threads?.full, backend.fallbackReason].filter((part) => part != null);
+  return parts.join('; ');
 }
 
 function BundleFacts({ summary }: { summary: BundleSummary }) {

@@ -17,7 +17,7 @@ export function wasmThreads(backend: BackendInfo): { short: string; full: string
   const { threads, crossOriginIsolated } = backend.wasm;
   const count = `${threads} WASM thread${threads === 1 ? '' : 's'}`;
   if (crossOriginIsolated) return { short: count, full: `${count}, cross-origin isolated` };
-  return { short: count, full: `${count}: the page is not cross-origin isolated yet (the service worker adds the headers from the next reload)` };
+  return { short: count, full: `${count}, not cross-origin isolated yet: the service worker adds the headers from the next reload` };
 }
 
 /** The badge: the EP, and the adapter (WebGPU) or the reason (WASM), short; the full text is its title. */
