@@ -122,6 +122,7 @@ export const InputPanel = memo(function InputPanel() {
     <section className="panel" aria-labelledby="case-heading">
       <h2 id="case-heading">Case</h2>
       <DropZone />
+      {image !== null && mismatch !== null && <ModalityPrompt image={image} problem={mismatch} />}
       <TruthInput />
       <label className="field">
         <span>Report</span>
@@ -133,7 +134,6 @@ export const InputPanel = memo(function InputPanel() {
           onChange={(event) => setReport(event.target.value)}
         />
       </label>
-      {image !== null && mismatch !== null && <ModalityPrompt image={image} problem={mismatch} />}
       {hasImage && refusal !== null && <p className="hint report-refusal">Segment needs a report: {refusal}.</p>}
       {refusal === null && check !== undefined && <Warnings source={`report:${report}`} warnings={check.warnings} label="Report" />}
       <button

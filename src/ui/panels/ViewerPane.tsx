@@ -126,9 +126,9 @@ export function ViewerPane({ layers, stale }: { layers: ViewerLayers; stale: str
     <div className="viewer-pane">
       <div className="viewer-toolbar">
         <OverlayBar />
-        {layers.image !== null && <WindowPresetPicker image={layers.image} />}
         {/* A row of fixed height: legends coming and going never move the image. */}
         <div className="viewer-legends">
+          {layers.image !== null && <WindowPresetPicker image={layers.image} />}
           {comparing && <ConfusionLegend />}
           {overlays.visible.coarse && hasAnalysis && <CoarseScale opacity={overlays.opacity.coarse} />}
         </div>
