@@ -62,6 +62,14 @@ async function openWatched(browser: Browser, baseURL: string, relative = './'): 
   return watched;
 }
 
+/** The studio with its demo bundle loaded and its service worker in control (after the first install). */
+async function openControlled(browser: Browser, baseURL: string): Promise<Watched> {
+  const watched = await openWatched(browser, baseURL);
+  await expect(bundleTitle(watched.page, DEMO_TITLE)).toBeVisible({ timeout: 180_000 });
+  await watched.page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
+  return watched;
+}
+
 function expectClean(watched: Watched, allowOutside: (url: string) => boolean = () => false): void {
   expect(watched.problems, 'console errors and policy violations').toEqual([]);
   expect(watched.outside.filter((r) => !allowOutside(r.url)), 'requests leaving the origin').toEqual([]);
@@ -205,10 +213,8 @@ test('the patient is shown only when asked; labels, window presets and readouts 
 });
 
 test('a new version waits for the user: the update prompt reloads into it', async ({ browser, baseURL }) => {
-  const watched = await openWatched(browser, baseURL!);
+  const watched = await openControlled(browser, baseURL!);
   const { page } = watched;
-  await expect(bundleTitle(page, DEMO_TITLE)).toBeVisible({ timeout: 180_000 });
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
   await expect(page.getByText('A new version of Locus is ready.')).toHaveCount(0);
   const response = await page.request.post(new URL('/__test/next-version', baseURL).href);
   expect(response.ok()).toBe(true);
@@ -222,10 +228,8 @@ test('a new version waits for the user: the update prompt reloads into it', asyn
 });
 
 test('a bundle on another origin loads only when allowed, through the service worker, and only if every sha256 matches', async ({ browser, baseURL }) => {
-  const watched = await openWatched(browser, baseURL!);
+  const watched = await openControlled(browser, baseURL!);
   const { page } = watched;
-  await expect(bundleTitle(page, DEMO_TITLE)).toBeVisible({ timeout: 180_000 });
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
   const other = new URL(baseURL!);
   other.hostname = 'localhost';
   const remote = (kind: string) => new URL(`/${kind}/medseg-ct/`, other).href;

@@ -43,20 +43,24 @@ interface OpenJPEGModule {
   J2KEncoder: new () => WasmEncoder & { setDecompositions(value: number): void; setQuality(lossless: boolean, quality: number): void };
 }
 
+type CharLSFactory = (options?: EmscriptenCodecOptions) => Promise<CharLSModule>;
+type OpenJPEGFactory = (options?: EmscriptenCodecOptions) => Promise<OpenJPEGModule>;
+
+// Decoders only (what the studio and the CLI load), and decoders with encoders (the test fixtures).
 declare module '@cornerstonejs/codec-charls/decodewasmjs' {
-  const factory: (options?: EmscriptenCodecOptions) => Promise<CharLSModule>;
+  const factory: CharLSFactory;
   export default factory;
 }
 declare module '@cornerstonejs/codec-charls/wasmjs' {
-  const factory: (options?: EmscriptenCodecOptions) => Promise<CharLSModule>;
+  const factory: CharLSFactory;
   export default factory;
 }
 declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
-  const factory: (options?: EmscriptenCodecOptions) => Promise<OpenJPEGModule>;
+  const factory: OpenJPEGFactory;
   export default factory;
 }
 declare module '@cornerstonejs/codec-openjpeg/wasmjs' {
-  const factory: (options?: EmscriptenCodecOptions) => Promise<OpenJPEGModule>;
+  const factory: OpenJPEGFactory;
   export default factory;
 }
 declare module 'jpeg-lossless-decoder-js' {
