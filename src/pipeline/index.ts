@@ -16,3 +16,6 @@ export * from './postprocess';
 export * from './metrics';
 export { encodeMaskPng, previewGray, toGrayImage } from './display';
 export type { GrayImage } from './display';
+export * from './sweeps';
+export { countWords, reportFromZones } from './zones';
+export { NumpyGenerator } from './numpy-random';
