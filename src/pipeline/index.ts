@@ -19,3 +19,15 @@ export type { GrayImage } from './display';
 export * from './sweeps';
 export { countWords, reportFromZones } from './zones';
 export { NumpyGenerator } from './numpy-random';
+export {
+  DatasetError,
+  IMAGE_SUFFIXES,
+  matchCases,
+  naturalCompare,
+  readReportTable,
+  readXlsxRows,
+  reportTableName,
+  selectEntries,
+  stemOf,
+} from './dataset';
+export type { DatasetEntry, FolderListing } from './dataset';

@@ -5,7 +5,7 @@
  * mean and population std (ddof 0, as `evaluate.summarize`) of Dice and IoU over the cases each
  * setting scored.
  */
-import { summarize } from './metrics';
+import { summarize, type Stat } from './metrics';
 import { NumpyGenerator } from './numpy-random';
 import { parseReport, REGIONS } from './report';
 import { reportFromZones } from './zones';
@@ -121,12 +121,6 @@ export function locationTexts(report: string, stem: string, seed = 0): LocationT
   };
 }
 
-/** Mean and population std of a set of values. */
-export interface MeanStd {
-  mean: number;
-  std: number;
-}
-
 /** One row of a sweep table. */
 export interface SweepRow {
   key: string;
@@ -135,8 +129,8 @@ export interface SweepRow {
   report: LocationReport;
   /** Cases scored with this setting. */
   n: number;
-  dice: MeanStd | null;
-  iou: MeanStd | null;
+  dice: Stat | null;
+  iou: Stat | null;
   /** Mean number of Top-k points the decoder got. */
   points: number | null;
 }
