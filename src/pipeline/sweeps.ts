@@ -176,3 +176,16 @@ export function unitHistogram(values: readonly number[], bins = 20): HistogramBi
   }
   return counts.map((count, i) => ({ from: i / bins, to: (i + 1) / bins, count }));
 }
+
+/** A GPFC probability above this names the region (the location panel's rule). */
+export const GPFC_THRESHOLD = 0.5;
+
+/**
+ * How many of the regions agree between a readable report's labels and the last GPFC stage (a
+ * region named by one and not the other disagrees); null when the report could not be read.
+ */
+export function gpfcAgreement(labels: readonly number[] | null, stages: readonly (readonly number[])[]): number | null {
+  const last = stages[stages.length - 1];
+  if (labels === null || last === undefined) return null;
+  return labels.filter((label, r) => (label !== 0) === ((last[r] ?? 0) > GPFC_THRESHOLD)).length;
+}

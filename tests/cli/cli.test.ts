@@ -33,6 +33,8 @@ function scratch(prefix: string): string {
 interface Expected {
   dice: number;
   iou: number;
+  points: number;
+  coarseMax: number;
 }
 
 describe('locus segment', () => {
@@ -103,12 +105,17 @@ describe('locus eval', () => {
     for (const s of chosen) {
       const result = await engine.analyze(decodeImage(readFileSync(path.join(SAMPLES_DIR, s.image))), s.report);
       const truth = binaryMask(decodeImage(readFileSync(path.join(SAMPLES_DIR, s.mask))));
-      expected.set(s.id, { dice: dice(result.mask, truth), iou: iou(result.mask, truth) });
+      expected.set(s.id, {
+        dice: dice(result.mask, truth),
+        iou: iou(result.mask, truth),
+        points: result.points.length,
+        coarseMax: Math.max(...result.coarse.probabilities),
+      });
     }
     await engine.dispose();
   }, 120_000);
 
-  const mean = (key: keyof Expected) => chosen.reduce((sum, s) => sum + expected.get(s.id)![key], 0) / chosen.length;
+  const mean = (key: 'dice' | 'iou') => chosen.reduce((sum, s) => sum + expected.get(s.id)![key], 0) / chosen.length;
 
   it.each(['csv', 'xlsx'] as const)('scores a small LViT folder with %s reports as the engine does', async (kind) => {
     const data = lvitFolder(chosen, kind);
@@ -119,19 +126,23 @@ describe('locus eval', () => {
     expect(result.code).toBe(0);
     const json = JSON.parse(readFileSync(out, 'utf8')) as {
       summary: { cases: number; meanDice: number; meanIou: number; errors: unknown[] };
-      cases: { id: string; dice: number; iou: number }[];
+      cases: { id: string; dice: number; iou: number; points: number; coarseMax: number }[];
     };
     expect(json.summary.cases).toBe(chosen.length);
     expect(json.summary.errors).toEqual([]);
     for (const row of json.cases) {
       expect(row.dice).toBeCloseTo(expected.get(row.id)!.dice, 12);
       expect(row.iou).toBeCloseTo(expected.get(row.id)!.iou, 12);
+      expect(row.points).toBe(expected.get(row.id)!.points);
+      expect(row.coarseMax).toBeCloseTo(expected.get(row.id)!.coarseMax, 12);
     }
     expect(json.summary.meanDice).toBeCloseTo(mean('dice'), 12);
     expect(json.summary.meanIou).toBeCloseTo(mean('iou'), 12);
     expect(result.out).toContain(`cases: ${chosen.length} scored of ${chosen.length}`);
     expect(result.out).toContain(`mean Dice: ${mean('dice').toFixed(4)}`);
-    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('id,dice,iou,predicted_iou,readable,unreadable_reason,error,warnings,ms');
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
+      'id,dice,iou,predicted_iou,points,coarse_max,readable,unreadable_reason,error,warnings,ms,gpfc_agreement,lesion_pixels,image_pixels',
+    );
   }, 120_000);
 
   it('reports each bad case as one line naming its file and scores the others (exit 3)', async () => {
