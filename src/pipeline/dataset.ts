@@ -125,3 +125,47 @@ export function selectEntries(entries: DatasetEntry[], stems: string[]): Dataset
   const wanted = new Set(stems);
   return entries.filter((e) => wanted.has(e.stem));
 }
+
+/** Where an LViT layout lies among the relative paths of a picked or dropped folder. */
+export interface DatasetLayout {
+  /** The folder holding images/ ('' when the paths start at images/). */
+  root: string;
+  /** Path of the report table (reports.csv, else the first .xlsx by name); null when there is none. */
+  table: string | null;
+  images: FolderListing;
+  masks: FolderListing;
+}
+
+function joined(root: string, name: string): string {
+  return root === '' ? name : `${root}/${name}`;
+}
+
+/**
+ * The dataset in a folder's file paths ("ds/images/a.png", ...): the folder that holds `images/`
+ * (the shallowest; two at the same depth are two datasets, which is refused), its report table and
+ * the names directly inside its images/ and masks/.
+ */
+export function datasetLayout(paths: readonly string[]): DatasetLayout {
+  const roots = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/');
+    if (parts.length >= 2 && parts[parts.length - 2] === 'images') roots.add(parts.slice(0, -2).join('/'));
+  }
+  const depth = (root: string) => (root === '' ? 0 : root.split('/').length);
+  const ordered = [...roots].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  const root = ordered[0];
+  if (root === undefined) throw new DatasetError('no images/ folder: choose the dataset folder that holds images/, masks/ and reports.csv');
+  const siblings = ordered.filter((r) => depth(r) === depth(root));
+  if (siblings.length > 1) throw new DatasetError(`the folder holds ${siblings.length} datasets (${siblings.join(', ')}): choose one of them`);
+  const inside = (folder: string) => {
+    const prefix = folder === '' ? '' : `${folder}/`;
+    return new Set(paths.filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length)));
+  };
+  const table = reportTableName(inside(root));
+  return {
+    root,
+    table: table === null ? null : joined(root, table),
+    images: { path: joined(root, 'images'), names: inside(joined(root, 'images')) },
+    masks: { path: joined(root, 'masks'), names: inside(joined(root, 'masks')) },
+  };
+}

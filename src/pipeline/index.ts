@@ -22,6 +22,7 @@ export { NumpyGenerator } from './numpy-random';
 export {
   DatasetError,
   IMAGE_SUFFIXES,
+  datasetLayout,
   matchCases,
   naturalCompare,
   readReportTable,
@@ -30,4 +31,4 @@ export {
   selectEntries,
   stemOf,
 } from './dataset';
-export type { DatasetEntry, FolderListing } from './dataset';
+export type { DatasetEntry, DatasetLayout, FolderListing } from './dataset';

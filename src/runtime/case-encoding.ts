@@ -5,6 +5,7 @@
  * so a sweep re-runs only the decoder on them (uploading them again, which on WASM is a copy), they
  * survive a WebGPU fallback that rebuilds the sessions, and their bytes can be counted.
  */
+import type { Manifest } from '../pipeline/index';
 import { tensorShape } from './sessions';
 import { promptsFor, type EncodedImage, type EngineContext, type ImageTensors } from './encode-image';
 import { readFloat32 } from './ort';
@@ -88,4 +89,17 @@ export function encodingBytes(encoding: CaseEncoding): number {
     ...Object.values(encoding.report),
   ];
   return arrays.reduce((sum, a) => sum + a.byteLength, 0);
+}
+
+/** Bytes one encoding of this bundle holds, from the manifest's shapes (the cache's unit). */
+export function encodingBytesFor(manifest: Manifest): number {
+  const size = (graph: 'prompt_generator' | 'sam_image_encoder', name: string) =>
+    tensorShape(manifest, graph, name).reduce((a, b) => a * b, 1);
+  const coarse = size('prompt_generator', 'coarse_logits');
+  const floats =
+    size('sam_image_encoder', 'image') +
+    SAM_OUTPUTS.reduce((sum, name) => sum + size('sam_image_encoder', name), 0) +
+    size('prompt_generator', 'text_prompt') +
+    3 * coarse; // the decoder's copy, and the coarse map's logits and probabilities
+  return floats * Float32Array.BYTES_PER_ELEMENT;
 }

@@ -126,7 +126,7 @@ const UNSCORED: Nullable<CaseScores> = {
 };
 
 /** One case: encoded once, decoded with `settings` (and each sweep setting), scored; errors become rows. */
-async function evaluateOne(
+export async function evaluateCase(
   engine: Engine,
   c: EvalCaseInput,
   index: number,
@@ -196,7 +196,7 @@ export async function evaluateCases(
       cancelled = true;
       break;
     }
-    const { row, encoded } = await evaluateOne(engine, c, rows.length, settings, options.sweep ?? []);
+    const { row, encoded } = await evaluateCase(engine, c, rows.length, settings, options.sweep ?? []);
     rows.push(row);
     await options.onCase?.(row, encoded);
   }

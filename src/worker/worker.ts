@@ -23,9 +23,13 @@ import { loadBundle } from '../runtime/bundle';
 import { evaluateCases, type EvalCaseInput, type EvalCaseResult } from '../runtime/evaluate';
 import { createWebBackend } from '../runtime/ort-web';
 import type { BackendInfo } from '../runtime/ort';
+import type { SweepKind } from '../pipeline/index';
 import type { AnalysisResult, DecodeResult, EngineEvent, PromptSettings } from '../runtime/results';
 import type {
+  BatchOptions,
+  BatchProgress,
   BundleSummary,
+  DatasetFile,
   CaseAnalysis,
   CaseDecode,
   EvalCaseSource,
@@ -39,6 +43,7 @@ import type {
   WorkerBundleSource,
 } from './api';
 import { OpenedCase, type MaskMetrics, type OpenedImage, type TruthMask } from './opened-case';
+import { Workbench } from './workbench';
 import { throttled, transferables, wholeBuffers } from './transfer';
 
 /** How often the worker says it is alive (the studio restarts a worker that stays silent). */
@@ -71,6 +76,7 @@ class LocusWorker implements LocusWorkerApi {
   private queue: Promise<unknown> = Promise.resolve();
   private cancelled = false;
   private readonly opened = new OpenedCase();
+  private readonly workbench = new Workbench({ loaded: () => this.requireLoaded(), exclusive: (work) => this.exclusive(work) });
   private readonly prefix = Math.random().toString(36).slice(2, 8);
 
   /** Runs `work` after every earlier engine call has finished. */
@@ -211,8 +217,8 @@ class LocusWorker implements LocusWorkerApi {
   ) {
     this.cancelled = false;
     return this.exclusive(async () => {
+      // Cases are encoded apart from the studio's current image: its analysis stays usable.
       const { engine } = this.requireLoaded();
-      this.analysisId = null;
       const { summary } = await evaluateCases(engine, pull(cases), settings ?? engine.defaultSettings(), {
         onCase: async (row) => onCase?.(row),
         shouldStop: () => this.cancelled,
@@ -221,8 +227,21 @@ class LocusWorker implements LocusWorkerApi {
     });
   }
 
+  openDataset(files: DatasetFile[]) {
+    return this.workbench.open(files);
+  }
+
+  evaluateDataset(options: BatchOptions, onProgress: (progress: BatchProgress) => void) {
+    return this.workbench.evaluate(options, (p) => void onProgress(p));
+  }
+
+  runSweeps(kinds: SweepKind[], onProgress: (progress: BatchProgress) => void) {
+    return this.workbench.sweep(kinds, (p) => void onProgress(p));
+  }
+
   cancel(): void {
     this.cancelled = true;
+    this.workbench.cancel();
   }
 
   backend(): BackendInfo | null {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import {
+  datasetLayout,
   matchCases,
   naturalCompare,
   parseCsv,
@@ -81,5 +82,26 @@ describe('matchCases', () => {
   it('strips folders, one suffix and the mask_ prefix from keys; sorts naturally', () => {
     expect([stemOf('mask_a.png'), stemOf('b.jpeg'), stemOf('c'), stemOf('x/y.z.png'), stemOf('.png')]).toEqual(['a', 'b', 'c', 'y.z', '.png']);
     expect(['x10', 'x2', 'x1'].sort(naturalCompare)).toEqual(['x1', 'x2', 'x10']);
+  });
+});
+
+describe('datasetLayout', () => {
+  it('finds images/, masks/ and the report table under the picked folder', () => {
+    const layout = datasetLayout(['ds/images/a.png', 'ds/masks/a.png', 'ds/reports.csv', 'ds/notes/x.txt', 'ds/images/sub/b.png']);
+    expect(layout.root).toBe('ds');
+    expect(layout.table).toBe('ds/reports.csv');
+    expect([...layout.images.names]).toEqual(['a.png']);
+    expect(layout.images.path).toBe('ds/images');
+    expect([...layout.masks.names]).toEqual(['a.png']);
+  });
+
+  it('takes the shallowest dataset, a folder dropped as its contents, and refuses two side by side', () => {
+    expect(datasetLayout(['images/a.png', 'Test.xlsx'])).toMatchObject({ root: '', table: 'Test.xlsx' });
+    expect(datasetLayout(['p/d/images/a.png', 'p/d/x/images/b.png']).root).toBe('p/d');
+    expect(datasetLayout(['d/images/a.png']).table).toBeNull();
+    expect(() => datasetLayout(['p/train/images/a.png', 'p/test/images/b.png'])).toThrow(
+      'the folder holds 2 datasets (p/test, p/train): choose one of them',
+    );
+    expect(() => datasetLayout(['d/a.png'])).toThrow(/no images\/ folder/);
   });
 });
