@@ -178,8 +178,9 @@ export interface BatchProgress {
   total: number;
   elapsedMs: number;
   row?: EvalCaseResult;
-  /** The evaluation's summary so far. */
+  /** The evaluation's summary and Dice histogram so far. */
   summary?: EvalSummary;
+  histogram?: HistogramBin[];
   scores?: { id: string; scores: Record<string, CaseScores>; texts: LocationTexts | null };
   /** Cases a sweep had to encode again (beyond the cache). */
   reencoded: number;

@@ -45,6 +45,10 @@ interface Results {
 /** The first cache budget, until the page sets one (MB in the studio). */
 export const DEFAULT_CACHE_BYTES = 256 * 2 ** 20;
 
+function diceHistogram(rows: readonly EvalCaseResult[]) {
+  return unitHistogram(rows.filter((r) => r.dice !== null).map((r) => r.dice!));
+}
+
 /** Lets queued messages (cancel, other calls) and timers (the heartbeat) run between cases. */
 const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -113,11 +117,11 @@ export class Workbench {
       if (encoded !== null) this.cache.offer(row.id, encoded.encoding, encoded.truth);
       results.rows.push(row);
       const summary = summarizeCases(results.rows, settings, (performance.now() - start) / 1000, false);
-      onProgress({ phase: 'evaluate', done: results.rows.length, total: this.entries.length, elapsedMs: performance.now() - start, row, summary, reencoded: 0, cache: this.cacheReport(engine) });
+      const [done, total, elapsedMs] = [results.rows.length, this.entries.length, performance.now() - start];
+      onProgress({ phase: 'evaluate', done, total, elapsedMs, row, summary, histogram: diceHistogram(results.rows), reencoded: 0, cache: this.cacheReport(engine) });
     }
     const summary = summarizeCases(results.rows, settings, (performance.now() - start) / 1000, this.cancelled);
-    const histogram = unitHistogram(results.rows.filter((r) => r.dice !== null).map((r) => r.dice!));
-    return { engineId, settings, summary, histogram, cache: this.cacheReport(engine) };
+    return { engineId, settings, summary, histogram: diceHistogram(results.rows), cache: this.cacheReport(engine) };
   }
 
   private requireEngine(engineId: string): void {

@@ -9,7 +9,7 @@
  */
 import { useCallback } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { CaseAnalysis } from '../../worker/api';
+import type { CaseAnalysis, PromptSettings } from '../../worker/api';
 import { useBundleState } from '../state/bundle';
 import { useCase } from '../state/case';
 import { usePrompts } from '../state/prompts';
@@ -122,6 +122,40 @@ export function useLoadSample(): (sample: Sample) => void {
   return useCallback(
     (sample: Sample) => {
       if (claim()) mutate(sample);
+    },
+    [mutate],
+  );
+}
+
+/** A dataset case to open in the viewer: its files, the report to analyse and the prompt settings. */
+export interface DatasetCaseChoice {
+  id: string;
+  image: File;
+  mask: File;
+  report: string;
+  settings: PromptSettings;
+}
+
+/**
+ * Opens a workbench case in the studio (image, report, ground truth, prompts) and segments it, so
+ * the viewer shows its overlays; ignored while an analysis is pending.
+ */
+export function useOpenDatasetCase(): (choice: DatasetCaseChoice) => void {
+  const { mutate } = useMutation({
+    mutationKey: ['analyze'],
+    mutationFn: async (choice: DatasetCaseChoice) => {
+      await openImage(choice.image);
+      useCase.getState().setReport(choice.report);
+      await openTruth(choice.mask);
+      usePrompts.getState().choose(choice.settings);
+      await analyzeCase();
+    },
+    onError: (error, choice) => fail(`Case "${choice.id}": `, error),
+    onSettled: release,
+  });
+  return useCallback(
+    (choice: DatasetCaseChoice) => {
+      if (claim()) mutate(choice);
     },
     [mutate],
   );
