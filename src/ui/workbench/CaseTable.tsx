@@ -152,9 +152,18 @@ export function CaseTable() {
     openCase({ id: row.id, image, mask, report: c.report, settings });
   };
   const exportTable = () => caseTable(evaluation.rows, scores);
+  // Everything per case: the rows, and every sweep setting's full scores by case and setting key.
+  const caseRecord = () => ({
+    dataset: dataset.summary.name,
+    bundle: evaluation.bundleTitle,
+    settings,
+    summary: evaluation.summary,
+    cases: toRecords(exportTable()),
+    sweeps: Object.fromEntries(scores),
+  });
   const actions: [string, () => void][] = [
     ['CSV', () => download(new Blob([toCsv(exportTable())], { type: 'text/csv' }), `${dataset.summary.name}-cases.csv`)],
-    ['JSON', () => download(new Blob([JSON.stringify({ dataset: dataset.summary.name, bundle: evaluation.bundleTitle, settings, summary: evaluation.summary, cases: toRecords(exportTable()) }, null, 2)], { type: 'application/json' }), `${dataset.summary.name}-cases.json`)],
+    ['JSON', () => download(new Blob([JSON.stringify(caseRecord(), null, 2)], { type: 'application/json' }), `${dataset.summary.name}-cases.json`)],
   ];
   const page = rows.slice(view.page * PAGE, (view.page + 1) * PAGE);
   return (

@@ -12,7 +12,7 @@ import { useWorkbench } from '../state/workbench';
 import { histogramBars, lesionScatter, locationSlopes, promptBars, sweepLines, type ChartTheme } from './charts';
 import { DataTableView, Figure } from './Figure';
 import { fixed, mebibytes, progressLine } from './format';
-import { histogramData, lesionData, locationCaseData, sweepTableData } from './tables';
+import { histogramData, lesionData, locationCaseData, sweepTableData, toRecords } from './tables';
 
 const SWEEP_BUTTONS: [SweepKind, string][] = [
   ['k', 'Run Top-k sweep'],
@@ -131,7 +131,7 @@ function LocationFigure() {
       file="location-test"
       chart={chart}
       table={sweepTableData(rows, 'report')}
-      json={{ perCase: perCase.rows.map((r) => Object.fromEntries(perCase.columns.map((c, i) => [c, r[i]]))) }}
+      json={{ rowsRaw: rows, perCase: toRecords(perCase) }}
       note={`${casesNote(rows)} whose report names some but not all regions; a wrong report costs ${fixed(drop)} Dice on average`}
     >
       <details className="figure-data">
