@@ -116,7 +116,10 @@ export function histogramBars(bins: readonly HistogramBin[], theme: ChartTheme):
 
 export function lesionScatter(rows: readonly EvalCaseResult[], theme: ChartTheme): ChartOption {
   const points = rows.filter((r) => r.dice !== null).map((r) => [lesionPercent(r), r.dice, r.id]);
-  const series = [{ name: 'cases', type: 'scatter', symbolSize: 6, data: points, encode: { x: 0, y: 1, tooltip: [2, 0, 1] } }];
+  // Large mode draws all points as one path: memory does not grow per point (no per-point hover).
+  const series = [
+    { name: 'cases', type: 'scatter', symbolSize: 6, large: true, largeThreshold: 200, data: points, encode: { x: 0, y: 1, tooltip: [2, 0, 1] } },
+  ];
   const option = frame(
     theme,
     axis(theme, 'lesion area (% of the image)', { type: 'value', min: 0 }),
