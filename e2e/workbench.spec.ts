@@ -244,3 +244,20 @@ test('agrees with locus eval --sweep all --ep wasm on the same folder to 1e-6', 
   await test.info().attach('parity', { body: line, contentType: 'text/plain' });
   expect(compared).toBeGreaterThan(9 * 20);
 });
+
+test('a sweep beyond the encoding cache encodes those cases again and scores the same', async () => {
+  const before = JSON.parse(downloads.get('Top-k sweep as JSON')!.toString('utf8')) as { rowsRaw: unknown[] };
+  const sweep = page.getByRole('button', { name: 'Run Top-k sweep' });
+  await page.getByLabel('Encoding cache (MB)').fill('0');
+  await page.getByRole('button', { name: 'Evaluate dataset' }).click();
+  await expect(sweep).toBeDisabled();
+  await expect(sweep).toBeEnabled({ timeout: 180_000 });
+  await expect(page.locator('.batch-progress .hint').first()).toContainText('cache: 0 cases');
+  await sweep.click();
+  await expect(page.getByRole('figure', { name: 'Top-k sweep' })).toBeVisible({ timeout: 180_000 });
+  await expect(sweep).toBeEnabled({ timeout: 180_000 });
+  await expect(page.locator('.sweep-controls .hint').first()).toContainText('0 cases decoded from the cache (0.0 MB), 9 encoded again');
+  const after = JSON.parse((await saveAs('Top-k sweep as JSON')).toString('utf8')) as { rowsRaw: unknown[] };
+  expect(after.rowsRaw).toEqual(before.rowsRaw);
+  expect(await violations.read(), 'Content-Security-Policy violations').toEqual([]);
+});

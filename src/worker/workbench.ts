@@ -58,11 +58,28 @@ export class Workbench {
   private results: Results | null = null;
   private readonly cache = new EncodingCache(DEFAULT_CACHE_BYTES);
   private cancelled = false;
+  /** What runs now (an evaluation or a sweep), or null. */
+  private running: string | null = null;
 
   constructor(private readonly host: WorkbenchHost) {}
 
+  /** Runs `work` unless an evaluation or sweep is running (one batch at a time). */
+  private async alone<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (this.running !== null) throw new DatasetError(`${this.running} is running: cancel it first`);
+    this.running = what;
+    try {
+      return await work();
+    } finally {
+      this.running = null;
+    }
+  }
+
   /** Reads the folder's report table and pairs its images and masks; earlier results and encodings go. */
-  async open(files: DatasetFile[]): Promise<DatasetSummary> {
+  open(files: DatasetFile[]): Promise<DatasetSummary> {
+    return this.alone('opening a dataset', () => this.read(files));
+  }
+
+  private async read(files: DatasetFile[]): Promise<DatasetSummary> {
     const layout = datasetLayout(files.map((f) => f.path));
     if (layout.table === null) throw new DatasetError(`${layout.root || 'the folder'}: no reports.csv or .xlsx report file`);
     const byPath = new Map(files.map((f) => [f.path, f.file]));
@@ -97,7 +114,11 @@ export class Workbench {
   }
 
   /** Every case with the bundle's default prompts, one engine turn each; progress after each case. */
-  async evaluate(options: BatchOptions, onProgress: (p: BatchProgress) => void): Promise<EvaluationDone> {
+  evaluate(options: BatchOptions, onProgress: (p: BatchProgress) => void): Promise<EvaluationDone> {
+    return this.alone('an evaluation', () => this.evaluateAll(options, onProgress));
+  }
+
+  private async evaluateAll(options: BatchOptions, onProgress: (p: BatchProgress) => void): Promise<EvaluationDone> {
     if (this.entries.length === 0) throw new DatasetError('open a dataset folder first');
     const { engine, engineId } = this.host.loaded();
     const settings = engine.defaultSettings();
@@ -140,7 +161,11 @@ export class Workbench {
   }
 
   /** The settings of `kinds` on every evaluated case, decoder only where the case is cached. */
-  async sweep(kinds: SweepKind[], onProgress: (p: BatchProgress) => void): Promise<SweepDone> {
+  sweep(kinds: SweepKind[], onProgress: (p: BatchProgress) => void): Promise<SweepDone> {
+    return this.alone('a sweep', () => this.sweepAll(kinds, onProgress));
+  }
+
+  private async sweepAll(kinds: SweepKind[], onProgress: (p: BatchProgress) => void): Promise<SweepDone> {
     const results = this.results;
     if (results === null) throw new DatasetError('evaluate the dataset first');
     this.requireEngine(results.engineId);

@@ -2,7 +2,7 @@
  * Small LViT-layout folders for the CLI tests, made in a temp dir from public/samples:
  * images/, masks/ (some with the `mask_` prefix), and reports.csv or reports.xlsx.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -24,6 +24,25 @@ export function samples(): Sample[] {
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `locus-${prefix}-`));
+}
+
+/** Temporary folders of one test file: `make` one (or `add` one made elsewhere), `removeAll` in afterAll. */
+export function scratchDirs() {
+  const made: string[] = [];
+  return {
+    make(prefix: string): string {
+      const dir = tempDir(prefix);
+      made.push(dir);
+      return dir;
+    },
+    add(dir: string): string {
+      made.push(dir);
+      return dir;
+    },
+    removeAll(): void {
+      made.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+    },
+  };
 }
 
 function csvField(text: string): string {

@@ -5,27 +5,22 @@
  * tables are the means of the per-setting rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { locationTexts } from '../../src/pipeline/index';
 import type { EvalCaseResult } from '../../src/runtime/evaluate';
 import { BUNDLE_DIR } from '../runtime/fixture-cases';
-import { lvitFolder, samples, tempDir, writeReportsCsv } from './lvit-folder';
+import { lvitFolder, samples, scratchDirs, writeReportsCsv } from './lvit-folder';
 import { locus } from './run-locus';
 
 // Five cases: four whose reports name some but not all regions (the location test's), and a normal one.
 const chosen = samples().filter((s) => ['normal', 'left-only', 'right-only', 'bilateral-multi', 'sixteen-bit'].includes(s.id));
-const made: string[] = [];
+const dirs = scratchDirs();
+const scratch = dirs.make;
 let data: string;
 let out: string;
 
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function scratch(prefix: string): string {
-  const dir = tempDir(prefix);
-  made.push(dir);
-  return dir;
-}
+afterAll(() => dirs.removeAll());
 
 interface EvalFile {
   summary: { cases: number; meanDice: number; meanIou: number; settings: Record<string, unknown> };
@@ -48,7 +43,7 @@ async function plainEval(...extra: string[]): Promise<EvalFile> {
 describe('locus eval --sweep', () => {
   beforeAll(async () => {
     data = lvitFolder(chosen, 'csv');
-    made.push(data);
+    dirs.add(data);
     out = path.join(scratch('sweep'), 'out');
     const result = await locus('eval', '--bundle', BUNDLE_DIR, '--data', data, '--sweep', 'prompts,k,location', '--out', out);
     expect(result.code, result.err).toBe(0);

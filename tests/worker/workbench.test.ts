@@ -102,13 +102,16 @@ describe('Workbench', () => {
     expect(swept).toEqual(cli);
   }, 120_000);
 
-  it('stops between cases when cancelled, and refuses to sweep results of another bundle load', async () => {
+  it('stops between cases when cancelled, runs one batch at a time, and refuses to sweep results of another bundle load', async () => {
     const bench = workbench();
     await bench.open(folderFiles(root));
+    let refused: Promise<unknown> | null = null;
     const done = await bench.evaluate({ cacheBytes: 0 }, (p) => {
+      refused ??= bench.open(folderFiles(root));
       if (p.done === 2) bench.cancel();
     });
     expect(done.summary).toMatchObject({ cases: 2, cancelled: true });
+    await expect(refused).rejects.toThrow('an evaluation is running: cancel it first');
     engineId = 'load-2';
     await expect(bench.sweep(['k'], () => undefined)).rejects.toThrow(/the bundle changed since this dataset was evaluated/);
     engineId = 'load-1';

@@ -105,25 +105,38 @@ export function useSegment(): () => void {
   }, [mutate]);
 }
 
-/** Loads a sample's image, report and ground truth, then segments it (ignored while an analysis is pending). */
-export function useLoadSample(): (sample: Sample) => void {
+/**
+ * A click handler that loads a case (`open`: image, report, ground truth, prompts) and segments it,
+ * as one mutation holding the analysis slot; ignored while an analysis is pending.
+ */
+function useCaseLoader<T>(open: (choice: T) => Promise<void>, label: (choice: T) => string): (choice: T) => void {
   const { mutate } = useMutation({
     mutationKey: ['analyze'],
-    mutationFn: async (sample: Sample) => {
+    mutationFn: async (choice: T) => {
+      await open(choice);
+      await analyzeCase();
+    },
+    onError: (error, choice) => fail(`${label(choice)}: `, error),
+    onSettled: release,
+  });
+  return useCallback(
+    (choice: T) => {
+      if (claim()) mutate(choice);
+    },
+    [mutate],
+  );
+}
+
+/** Loads a sample's image, report and ground truth, then segments it (ignored while an analysis is pending). */
+export function useLoadSample(): (sample: Sample) => void {
+  return useCaseLoader(
+    async (sample: Sample) => {
       const [image, mask] = await Promise.all([fetchSampleFile(sample.image), fetchSampleFile(sample.mask)]);
       await openImage(image);
       useCase.getState().setReport(sample.report);
       await openTruth(mask);
-      await analyzeCase();
     },
-    onError: (error, sample) => fail(`Sample "${sample.title}": `, error),
-    onSettled: release,
-  });
-  return useCallback(
-    (sample: Sample) => {
-      if (claim()) mutate(sample);
-    },
-    [mutate],
+    (sample) => `Sample "${sample.title}"`,
   );
 }
 
@@ -141,23 +154,14 @@ export interface DatasetCaseChoice {
  * the viewer shows its overlays; ignored while an analysis is pending.
  */
 export function useOpenDatasetCase(): (choice: DatasetCaseChoice) => void {
-  const { mutate } = useMutation({
-    mutationKey: ['analyze'],
-    mutationFn: async (choice: DatasetCaseChoice) => {
+  return useCaseLoader(
+    async (choice: DatasetCaseChoice) => {
       await openImage(choice.image);
       useCase.getState().setReport(choice.report);
       await openTruth(choice.mask);
       usePrompts.getState().choose(choice.settings);
-      await analyzeCase();
     },
-    onError: (error, choice) => fail(`Case "${choice.id}": `, error),
-    onSettled: release,
-  });
-  return useCallback(
-    (choice: DatasetCaseChoice) => {
-      if (claim()) mutate(choice);
-    },
-    [mutate],
+    (choice) => `Case "${choice.id}"`,
   );
 }
 

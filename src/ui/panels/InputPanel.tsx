@@ -1,8 +1,9 @@
 /** The case's inputs: image (drop zone or picker), ground truth, report, and the Segment button. */
-import { memo, useState, type DragEvent } from 'react';
+import { memo } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing, useOpenImage, useOpenTruth, useSegment } from '../hooks/case-actions';
+import { useDropTarget } from '../hooks/drop';
 import { useCase } from '../state/case';
 import { locusWorker } from '../worker-client';
 import { Warnings } from './Warnings';
@@ -12,24 +13,13 @@ const IMAGE_TYPES = 'image/png,image/jpeg,.png,.jpg,.jpeg';
 function DropZone() {
   const openImage = useOpenImage();
   const image = useCase((s) => s.image);
-  const [over, setOver] = useState(false);
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    const file = event.dataTransfer.files[0];
+  const { over, handlers } = useDropTarget((transfer) => {
+    const file = transfer.files[0];
     if (file !== undefined) openImage.mutate(file);
-  };
+  });
   const bits = image !== null && image.gray.maxValue > 255 ? ` · ${Math.log2(image.gray.maxValue + 1)}-bit` : '';
   return (
-    <div
-      className={`drop-zone${over ? ' over' : ''}`}
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
-    >
+    <div className={`drop-zone${over ? ' over' : ''}`} {...handlers}>
       <label className="file-label">
         <span>X-ray image</span>
         <input

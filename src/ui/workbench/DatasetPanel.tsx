@@ -3,8 +3,8 @@
  * cache's budget, and the evaluation: Evaluate dataset, its progress (cases done, cases/s, time
  * left) and Cancel.
  */
-import { useState, type DragEvent } from 'react';
 import { useActiveBundle } from '../hooks/bundle';
+import { useDropTarget } from '../hooks/drop';
 import { cancelBatch, useEvaluateDataset, useOpenDataset } from '../hooks/workbench';
 import { useWorkbench } from '../state/workbench';
 import { errorMessage } from '../worker-client';
@@ -14,23 +14,10 @@ import { mebibytes, progressLine } from './format';
 function FolderInput() {
   const open = useOpenDataset();
   const running = useWorkbench((s) => s.evaluation?.status === 'running' || s.sweep?.status === 'running');
-  const [over, setOver] = useState(false);
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    // droppedFiles takes the entries at once: the DataTransfer is emptied when the handler returns.
-    open.mutate(droppedFiles(event.dataTransfer));
-  };
+  // droppedFiles takes the entries at once: the DataTransfer is emptied when the handler returns.
+  const { over, handlers } = useDropTarget((transfer) => open.mutate(droppedFiles(transfer)));
   return (
-    <div
-      className={`drop-zone dataset-drop${over ? ' over' : ''}`}
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
-    >
+    <div className={`drop-zone dataset-drop${over ? ' over' : ''}`} {...handlers}>
       <label className="file-label">
         <span>Dataset folder</span>
         <input
