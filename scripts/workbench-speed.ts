@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     for (const made of [folder, gpuFolder]) rmSync(path.dirname(made), { recursive: true, force: true });
   }
   console.log(`${n} cases of ${values.data}; cases/s (evaluation: encode + decode; Top-k sweep: 6 decodes a case; CLI sweep: encode + 6 decodes)`);
-  for (const f of figures) console.log(`${f.run.padEnd(30)} ${f.backend.padEnd(34)} evaluate ${f.evaluate.toFixed(2).padStart(6)}  Top-k sweep ${f.sweep.toFixed(2).padStart(6)}`);
+  for (const f of figures) console.log(`${f.run.padEnd(30)} ${f.backend.padEnd(34)} evaluate ${f.evaluate.toPrecision(3).padStart(6)}  Top-k sweep ${f.sweep.toPrecision(3).padStart(6)}`);
 }
 
 await main();

@@ -166,8 +166,9 @@ export interface BatchOptions {
   cacheBytes: number;
 }
 
-/** The encoding cache: what it holds, its budget and what one case of this bundle takes (besides its mask). */
+/** The encoding cache: what it holds, its budget and what one case takes in it. */
 export interface CacheReport extends CacheStats {
+  /** The mean of the cases kept (encoding and mask at 1 bit a pixel); the encoding alone before any is kept. */
   perCaseBytes: number;
 }
 

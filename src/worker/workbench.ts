@@ -110,7 +110,8 @@ export class Workbench {
   }
 
   private cacheReport(engine: Engine): CacheReport {
-    return { ...this.cache.stats(), perCaseBytes: encodingBytesFor(engine.manifest) };
+    const stats = this.cache.stats();
+    return { ...stats, perCaseBytes: stats.cases > 0 ? stats.bytes / stats.cases : encodingBytesFor(engine.manifest) };
   }
 
   /** Every case with the bundle's default prompts, one engine turn each; progress after each case. */

@@ -89,7 +89,7 @@ function CacheSetting() {
       />
       {perCase !== null && (
         <span className="hint">
-          {mebibytes(perCase)} a case (and its mask at 1 bit a pixel): about {Math.floor((cacheMiB * 2 ** 20) / perCase)} cases fit;
+          {mebibytes(perCase)} a case (encodings and mask at 1 bit a pixel): about {Math.floor((cacheMiB * 2 ** 20) / perCase)} cases fit;
           sweeps encode the rest again
         </span>
       )}
