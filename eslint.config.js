@@ -59,7 +59,7 @@ const NODE_ONLY_FILES = ['src/runtime/ort-node.ts', 'src/runtime/bundle-node.ts'
 const DOM_GLOBALS = ['window', 'document', 'navigator', 'self', 'fetch', 'createImageBitmap', 'OffscreenCanvas', 'Image'];
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', 'models/'] },
+  { ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', 'models/', 'out/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -41,7 +41,7 @@ export default defineConfig({
     { name: 'studio', testMatch: 'studio.spec.ts', use: { baseURL: `http://127.0.0.1:${STUDIO_PORT}/locus/` } },
     {
       name: 'studio-wasm',
-      testMatch: ['corpus.spec.ts', 'recovery.spec.ts', 'soak.spec.ts'],
+      testMatch: ['corpus.spec.ts', 'recovery.spec.ts', 'soak.spec.ts', 'workbench.spec.ts', 'workbench-scale.spec.ts'],
       use: { baseURL: `http://127.0.0.1:${STUDIO_PORT}/locus/`, launchOptions: { executablePath: CHROMIUM, args: QUIET } },
     },
     {

@@ -31,3 +31,19 @@ export type {
   VoiTable,
   WindowPreset,
 } from './dicom/index';
+export * from './sweeps';
+export { countWords, reportFromZones } from './zones';
+export { NumpyGenerator } from './numpy-random';
+export {
+  DatasetError,
+  IMAGE_SUFFIXES,
+  datasetLayout,
+  matchCases,
+  naturalCompare,
+  readReportTable,
+  readXlsxRows,
+  reportTableName,
+  selectEntries,
+  stemOf,
+} from './dataset';
+export type { DatasetEntry, DatasetLayout, FolderListing } from './dataset';

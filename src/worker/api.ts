@@ -4,9 +4,24 @@
  * { type: 'module' }))`; callbacks go in `Comlink.proxy(...)`, and image buffers should be sent
  * with `Comlink.transfer` (results come back with their buffers transferred, never copied).
  */
-import type { DicomInfo, GrayImage, ImageInput, InputWarning, Manifest, PatientIdentity, VoiTable, WindowPreset } from '../pipeline/index';
+import type {
+  DicomInfo,
+  GrayImage,
+  HistogramBin,
+  ImageInput,
+  InputWarning,
+  LocationTexts,
+  Manifest,
+  PatientIdentity,
+  SweepKind,
+  SweepRow,
+  SweepSetting,
+  VoiTable,
+  WindowPreset,
+} from '../pipeline/index';
 import type { BundleProgress, BundleSource, CacheUse } from '../runtime/bundle';
-import type { EvalCaseInput, EvalCaseResult, EvalSummary } from '../runtime/evaluate';
+import type { CacheStats } from '../runtime/encoding-cache';
+import type { CaseScores, EvalCaseInput, EvalCaseResult, EvalSummary } from '../runtime/evaluate';
 import type { AdapterInfo, BackendInfo, ExecutionProvider } from '../runtime/ort';
 import type {
   AnalysisResult,
@@ -24,6 +39,12 @@ import type { DicomSummary, MaskMetrics, OpenedImage, TruthMask } from './opened
 
 export type {
   AdapterInfo,
+  CaseScores,
+  HistogramBin,
+  LocationTexts,
+  SweepKind,
+  SweepRow,
+  SweepSetting,
   AnalysisResult,
   BackendInfo,
   BundleProgress,
@@ -143,6 +164,79 @@ export interface EvalCaseSource {
   next(): Promise<EvalCaseInput | null>;
 }
 
+/** A file of a picked or dropped folder, by its path inside the folder ("ds/images/a.png"). */
+export interface DatasetFile {
+  path: string;
+  file: Blob;
+}
+
+/** One case of an opened dataset: its files (paths as given) or why it cannot be evaluated. */
+export interface DatasetCase {
+  id: string;
+  report: string;
+  image: string | null;
+  mask: string | null;
+  problem: string | null;
+}
+
+export interface DatasetSummary {
+  /** The dataset folder's name. */
+  name: string;
+  /** Path of the report table read. */
+  reportsFile: string;
+  cases: DatasetCase[];
+}
+
+export interface BatchOptions {
+  /** Budget of the encoding cache the sweeps decode from. */
+  cacheBytes: number;
+}
+
+/** The encoding cache: what it holds, its budget and what one case takes in it. */
+export interface CacheReport extends CacheStats {
+  /** The mean of the cases kept (encoding and mask at 1 bit a pixel); the encoding alone before any is kept. */
+  perCaseBytes: number;
+}
+
+/** After each case of an evaluation (with its row) or of a sweep (with its scores). */
+export interface BatchProgress {
+  phase: 'evaluate' | 'sweep';
+  done: number;
+  total: number;
+  elapsedMs: number;
+  row?: EvalCaseResult;
+  /** The evaluation's summary and Dice histogram so far. */
+  summary?: EvalSummary;
+  histogram?: HistogramBin[];
+  scores?: { id: string; scores: Record<string, CaseScores>; texts: LocationTexts | null };
+  /** Cases a sweep had to encode again (beyond the cache). */
+  reencoded: number;
+  cache: CacheReport;
+}
+
+export interface EvaluationDone {
+  /** The bundle load that evaluated (results of another one are not comparable). */
+  engineId: string;
+  settings: PromptSettings;
+  summary: EvalSummary;
+  /** Dice in 20 bins over [0, 1]. */
+  histogram: HistogramBin[];
+  cache: CacheReport;
+}
+
+export interface SweepDone {
+  kinds: SweepKind[];
+  settings: SweepSetting[];
+  /** One table per sweep kind, over every case scored so far. */
+  tables: Partial<Record<SweepKind, SweepRow[]>>;
+  cancelled: boolean;
+  seconds: number;
+  reencoded: number;
+  /** Cases that could not be swept (read or run errors). */
+  failures: { id: string; error: string }[];
+  cache: CacheReport;
+}
+
 export interface LocusWorkerApi {
   /**
    * Loads, verifies (sha256 of every file), opens and warms up a bundle beside the current one,
@@ -210,6 +304,16 @@ export interface LocusWorkerApi {
     settings: PromptSettings | null,
     onCase?: (result: EvalCaseResult) => void,
   ): Promise<EvalSummary>;
+  /** Reads a dataset folder's report table and pairs its images and masks (refuses a folder with no LViT layout). */
+  openDataset(files: DatasetFile[]): Promise<DatasetSummary>;
+  /**
+   * Evaluates every case of the opened dataset with the bundle's default prompts, keeping encodings
+   * for the sweeps within `options.cacheBytes`; `onProgress` hears every case. Cases take turns with
+   * the studio's own calls; `cancel()` stops after the current case.
+   */
+  evaluateDataset(options: BatchOptions, onProgress: (progress: BatchProgress) => void): Promise<EvaluationDone>;
+  /** Runs the settings of `kinds` on every evaluated case, the decoder only where its encoding is cached. */
+  runSweeps(kinds: SweepKind[], onProgress: (progress: BatchProgress) => void): Promise<SweepDone>;
   cancel(): void;
   /** The backend in use, or null before a bundle is loaded. */
   backend(): BackendInfo | null;

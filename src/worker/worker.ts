@@ -22,6 +22,7 @@ import {
   type InputWarning,
   type OpenedInput,
   type PatientIdentity,
+  type SweepKind,
 } from '../pipeline/index';
 import { loadBundle } from '../runtime/bundle';
 import { BundleCache, cacheStorageStore } from '../runtime/bundle-cache';
@@ -31,7 +32,10 @@ import type { BackendInfo } from '../runtime/ort';
 import type { AnalysisResult, DecodeResult, EngineEvent, PromptSettings } from '../runtime/results';
 import type {
   AnalyzeOptions,
+  BatchOptions,
+  BatchProgress,
   BundleSummary,
+  DatasetFile,
   CaseAnalysis,
   CaseDecode,
   EvalCaseSource,
@@ -45,6 +49,7 @@ import type {
   WorkerBundleSource,
 } from './api';
 import { OpenedCase, type MaskMetrics, type OpenedImage, type TruthMask } from './opened-case';
+import { Workbench } from './workbench';
 import { throttled, transferables, wholeBuffers } from './transfer';
 import { WEB_CODECS } from './codec-assets';
 import { usePrecompiledSchema } from '../runtime/manifest';
@@ -104,6 +109,11 @@ class LocusWorker implements LocusWorkerApi {
   private queue: Promise<unknown> = Promise.resolve();
   private cancelled = false;
   private readonly opened = new OpenedCase(WEB_CODECS);
+  private readonly workbench = new Workbench({
+    loaded: () => this.requireLoaded(),
+    exclusive: (work) => this.exclusive(work),
+    codecs: WEB_CODECS,
+  });
   private readonly prefix = Math.random().toString(36).slice(2, 8);
 
   /** Runs `work` after every earlier engine call has finished. */
@@ -275,8 +285,8 @@ class LocusWorker implements LocusWorkerApi {
   ) {
     this.cancelled = false;
     return this.exclusive(async () => {
+      // Cases are encoded apart from the studio's current image: its analysis stays usable.
       const { engine } = this.requireLoaded();
-      this.analysisId = null;
       const { summary } = await evaluateCases(engine, pull(cases), settings ?? engine.defaultSettings(), {
         onCase: async (row) => onCase?.(row),
         shouldStop: () => this.cancelled,
@@ -286,8 +296,21 @@ class LocusWorker implements LocusWorkerApi {
     });
   }
 
+  openDataset(files: DatasetFile[]) {
+    return this.workbench.open(files);
+  }
+
+  evaluateDataset(options: BatchOptions, onProgress: (progress: BatchProgress) => void) {
+    return this.workbench.evaluate(options, (p) => void onProgress(p));
+  }
+
+  runSweeps(kinds: SweepKind[], onProgress: (progress: BatchProgress) => void) {
+    return this.workbench.sweep(kinds, (p) => void onProgress(p));
+  }
+
   cancel(): void {
     this.cancelled = true;
+    this.workbench.cancel();
   }
 
   backend(): BackendInfo | null {

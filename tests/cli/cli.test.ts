@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { appendFileSync, copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { binaryMask, decodeImage, dice, iou } from '../../src/pipeline/index';
@@ -15,24 +15,21 @@ import { fsBundleSource } from '../../src/runtime/bundle-node';
 import { Engine } from '../../src/runtime/engine';
 import { createNodeBackend } from '../../src/runtime/ort-node';
 import { BUNDLE_DIR } from '../runtime/fixture-cases';
-import { lvitFolder, samples, SAMPLES_DIR, tempDir, writeReportsCsv, type Sample } from './lvit-folder';
+import { lvitFolder, samples, SAMPLES_DIR, scratchDirs, writeReportsCsv, type Sample } from './lvit-folder';
 import { locus } from './run-locus';
 
 const run = promisify(execFile);
 const chosen = samples().slice(0, 3);
-const made: string[] = [];
+const dirs = scratchDirs();
+const scratch = dirs.make;
 
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function scratch(prefix: string): string {
-  const dir = tempDir(prefix);
-  made.push(dir);
-  return dir;
-}
+afterAll(() => dirs.removeAll());
 
 interface Expected {
   dice: number;
   iou: number;
+  points: number;
+  coarseMax: number;
 }
 
 describe('locus segment', () => {
@@ -103,41 +100,50 @@ describe('locus eval', () => {
     for (const s of chosen) {
       const result = await engine.analyze(decodeImage(readFileSync(path.join(SAMPLES_DIR, s.image))), s.report);
       const truth = binaryMask(decodeImage(readFileSync(path.join(SAMPLES_DIR, s.mask))));
-      expected.set(s.id, { dice: dice(result.mask, truth), iou: iou(result.mask, truth) });
+      expected.set(s.id, {
+        dice: dice(result.mask, truth),
+        iou: iou(result.mask, truth),
+        points: result.points.length,
+        coarseMax: Math.max(...result.coarse.probabilities),
+      });
     }
     await engine.dispose();
   }, 120_000);
 
-  const mean = (key: keyof Expected) => chosen.reduce((sum, s) => sum + expected.get(s.id)![key], 0) / chosen.length;
+  const mean = (key: 'dice' | 'iou') => chosen.reduce((sum, s) => sum + expected.get(s.id)![key], 0) / chosen.length;
 
   it.each(['csv', 'xlsx'] as const)('scores a small LViT folder with %s reports as the engine does', async (kind) => {
     const data = lvitFolder(chosen, kind);
-    made.push(data);
+    dirs.add(data);
     const out = path.join(data, 'results.json');
     const csv = path.join(data, 'results.csv');
     const result = await locus('eval', '--bundle', BUNDLE_DIR, '--data', data, '--out', out, '--csv', csv);
     expect(result.code).toBe(0);
     const json = JSON.parse(readFileSync(out, 'utf8')) as {
       summary: { cases: number; meanDice: number; meanIou: number; errors: unknown[] };
-      cases: { id: string; dice: number; iou: number }[];
+      cases: { id: string; dice: number; iou: number; points: number; coarseMax: number }[];
     };
     expect(json.summary.cases).toBe(chosen.length);
     expect(json.summary.errors).toEqual([]);
     for (const row of json.cases) {
       expect(row.dice).toBeCloseTo(expected.get(row.id)!.dice, 12);
       expect(row.iou).toBeCloseTo(expected.get(row.id)!.iou, 12);
+      expect(row.points).toBe(expected.get(row.id)!.points);
+      expect(row.coarseMax).toBeCloseTo(expected.get(row.id)!.coarseMax, 12);
     }
     expect(json.summary.meanDice).toBeCloseTo(mean('dice'), 12);
     expect(json.summary.meanIou).toBeCloseTo(mean('iou'), 12);
     expect(result.out).toContain(`cases: ${chosen.length} scored of ${chosen.length}`);
     expect(result.out).toContain(`mean Dice: ${mean('dice').toFixed(4)}`);
-    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('id,dice,iou,predicted_iou,readable,unreadable_reason,error,warnings,ms');
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
+      'id,dice,iou,predicted_iou,points,coarse_max,readable,unreadable_reason,error,warnings,ms,gpfc_agreement,lesion_pixels,image_pixels',
+    );
   }, 120_000);
 
   it('reports each bad case as one line naming its file and scores the others (exit 3)', async () => {
     const [good, other] = chosen as [Sample, Sample];
     const data = lvitFolder([good], 'csv');
-    made.push(data);
+    dirs.add(data);
     const img = (n: string) => path.join(data, 'images', n);
     writeFileSync(img('truncated.png'), readFileSync(path.join(SAMPLES_DIR, good.image)).subarray(0, 300));
     copyFileSync(path.join(SAMPLES_DIR, good.mask), path.join(data, 'masks', 'truncated.png'));
@@ -173,7 +179,7 @@ describe('locus eval', () => {
   it('--cases keeps the listed stems and --reports reads another report table', async () => {
     const [first, second, third] = chosen as [Sample, Sample, Sample];
     const data = lvitFolder(chosen, 'csv');
-    made.push(data);
+    dirs.add(data);
     const ids = path.join(data, 'fold.txt');
     writeFileSync(ids, `${third.id}\n# held out\n\n${first.id}\n`);
     const out = path.join(data, 'fold.json');

@@ -9,7 +9,7 @@
  */
 import { useCallback } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { CaseAnalysis, OpenedImage } from '../../worker/api';
+import type { CaseAnalysis, OpenedImage, PromptSettings } from '../../worker/api';
 import { useBundleState } from '../state/bundle';
 import { useCase } from '../state/case';
 import { usePrompts } from '../state/prompts';
@@ -126,25 +126,63 @@ export function useSegment(): () => void {
   }, [mutate]);
 }
 
-/** Loads a sample's image, report and ground truth, then segments it (ignored while an analysis is pending). */
-export function useLoadSample(): (sample: Sample) => void {
+/**
+ * A click handler that loads a case (`open`: image, report, ground truth, prompts) and segments it,
+ * as one mutation holding the analysis slot; ignored while an analysis is pending.
+ */
+function useCaseLoader<T>(open: (choice: T) => Promise<void>, label: (choice: T) => string): (choice: T) => void {
   const { mutate } = useMutation({
     mutationKey: ['analyze'],
-    mutationFn: async (sample: Sample) => {
+    mutationFn: async (choice: T) => {
+      await open(choice);
+      await analyzeCase();
+    },
+    onError: (error, choice) => fail(`${label(choice)}: `, error),
+    onSettled: release,
+  });
+  return useCallback(
+    (choice: T) => {
+      if (claim()) mutate(choice);
+    },
+    [mutate],
+  );
+}
+
+/** Loads a sample's image, report and ground truth, then segments it (ignored while an analysis is pending). */
+export function useLoadSample(): (sample: Sample) => void {
+  return useCaseLoader(
+    async (sample: Sample) => {
       const [image, mask] = await Promise.all([fetchSampleFile(sample.image), fetchSampleFile(sample.mask)]);
       await openImage(image);
       useCase.getState().setReport(sample.report);
       await openTruth(mask);
-      await analyzeCase();
     },
-    onError: (error, sample) => fail(`Sample "${sample.title}": `, error),
-    onSettled: release,
-  });
-  return useCallback(
-    (sample: Sample) => {
-      if (claim()) mutate(sample);
+    (sample) => `Sample "${sample.title}"`,
+  );
+}
+
+/** A dataset case to open in the viewer: its files, the report to analyse and the prompt settings. */
+export interface DatasetCaseChoice {
+  id: string;
+  image: File;
+  mask: File;
+  report: string;
+  settings: PromptSettings;
+}
+
+/**
+ * Opens a workbench case in the studio (image, report, ground truth, prompts) and segments it, so
+ * the viewer shows its overlays; ignored while an analysis is pending.
+ */
+export function useOpenDatasetCase(): (choice: DatasetCaseChoice) => void {
+  return useCaseLoader(
+    async (choice: DatasetCaseChoice) => {
+      await openImage(choice.image);
+      useCase.getState().setReport(choice.report);
+      await openTruth(choice.mask);
+      usePrompts.getState().choose(choice.settings);
     },
-    [mutate],
+    (choice) => `Case "${choice.id}"`,
   );
 }
 

@@ -1,8 +1,9 @@
 /** The case's inputs: image (drop zone or picker), ground truth, report, and the Segment button. */
-import { memo, useState, type DragEvent } from 'react';
+import { memo } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing, useOpenImage, useOpenTruth, useSegment } from '../hooks/case-actions';
+import { useDropTarget } from '../hooks/drop';
 import { useCase } from '../state/case';
 import { locusWorker } from '../worker-client';
 import { imageNoun } from '../modality';
@@ -16,24 +17,13 @@ function DropZone() {
   const openImage = useOpenImage();
   const image = useCase((s) => s.image);
   const noun = imageNoun(useActiveBundle()?.manifest.modality);
-  const [over, setOver] = useState(false);
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    const file = event.dataTransfer.files[0];
+  const { over, handlers } = useDropTarget((transfer) => {
+    const file = transfer.files[0];
     if (file !== undefined) openImage.mutate(file);
-  };
+  });
   const bits = image !== null && image.dicom === null && image.gray.maxValue > 255 ? ` · ${Math.log2(image.gray.maxValue + 1)}-bit` : '';
   return (
-    <div
-      className={`drop-zone${over ? ' over' : ''}`}
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
-    >
+    <div className={`drop-zone${over ? ' over' : ''}`} {...handlers}>
       <label className="file-label">
         <span>{noun}</span>
         <input
