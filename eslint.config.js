@@ -5,7 +5,7 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['pipeline', 'runtime', 'worker', 'ui', 'cli'];
+const LAYERS = ['pipeline', 'runtime', 'worker', 'ui', 'cli', 'sw'];
 
 /** Matches a relative import that reaches into one of `layers` of src/. */
 function layerRegex(layers) {
@@ -59,7 +59,7 @@ const NODE_ONLY_FILES = ['src/runtime/ort-node.ts', 'src/runtime/bundle-node.ts'
 const DOM_GLOBALS = ['window', 'document', 'navigator', 'self', 'fetch', 'createImageBitmap', 'OffscreenCanvas', 'Image'];
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', 'models/'] },
+  { ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', 'models/', 'out/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -110,4 +110,11 @@ export default defineConfig(
   }),
   layerRule({ self: 'ui', allowed: [], typeOnly: ['worker', 'pipeline'], packages: ['onnxruntime-*'] }),
   layerRule({ self: 'cli', allowed: ['runtime', 'pipeline'], packages: ['onnxruntime-*', 'comlink', ...UI_LIBRARIES] }),
+  // The service worker: Workbox and the one path it shares with the runtime (runtime/remote-path.ts).
+  layerRule({
+    self: 'sw',
+    allowed: ['runtime'],
+    packages: ['onnxruntime-*', 'comlink', 'node:*', 'dcmjs', ...UI_LIBRARIES],
+    extra: [{ regex: '(^|/)runtime/(?!remote-path$)', message: 'src/sw/ may import runtime/remote-path.ts only.' }],
+  }),
 );

@@ -7,7 +7,11 @@
  *   on WebGPU;
  * - studio-wasm: the same build in a Chromium without WebGPU (the studio falls back to WASM and
  *   says so): the bad-input corpus, worker crashes and the soak, which are about inputs, the
- *   worker and memory rather than the GPU, and run far faster there than on SwiftShader.
+ *   worker and memory rather than the GPU, and run far faster there than on SwiftShader;
+ * - clinic: the same build on WASM, each test in a fresh context with its service worker: offline
+ *   reload, DICOM in and SEG out, the patient kept hidden, modality prompts, the update prompt, a
+ *   bundle from another origin (served at localhost, the studio being at 127.0.0.1), the header
+ *   CSP; no policy violation and no request leaving the origin.
  */
 import { defineConfig } from '@playwright/test';
 
@@ -37,7 +41,12 @@ export default defineConfig({
     { name: 'studio', testMatch: 'studio.spec.ts', use: { baseURL: `http://127.0.0.1:${STUDIO_PORT}/locus/` } },
     {
       name: 'studio-wasm',
-      testMatch: ['corpus.spec.ts', 'recovery.spec.ts', 'soak.spec.ts'],
+      testMatch: ['corpus.spec.ts', 'recovery.spec.ts', 'soak.spec.ts', 'workbench.spec.ts', 'workbench-scale.spec.ts'],
+      use: { baseURL: `http://127.0.0.1:${STUDIO_PORT}/locus/`, launchOptions: { executablePath: CHROMIUM, args: QUIET } },
+    },
+    {
+      name: 'clinic',
+      testMatch: 'clinic.spec.ts',
       use: { baseURL: `http://127.0.0.1:${STUDIO_PORT}/locus/`, launchOptions: { executablePath: CHROMIUM, args: QUIET } },
     },
   ],

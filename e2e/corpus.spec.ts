@@ -15,7 +15,7 @@ let studio: StudioPage;
 let page: Page;
 const status = () => statusOf(page);
 const settled = (timeout?: number) => settledOn(page, timeout);
-const imageInput = () => page.getByLabel('X-ray image', { exact: true });
+const imageInput = () => page.getByLabel('Image', { exact: true });
 const truthInput = () => page.getByLabel('Ground truth mask', { exact: true });
 const reportBox = () => page.getByLabel('Report', { exact: true });
 const segmentButton = () => page.getByRole('button', { name: 'Segment', exact: true });
@@ -169,6 +169,8 @@ test.describe('bundles', () => {
       const url = kind.url ?? new URL(`/corpus-bundles/${kind.id}/`, page.url()).href;
       await page.getByLabel('Bundle URL', { exact: true }).fill(url);
       await page.getByRole('button', { name: 'Load', exact: true }).click();
+      // Another origin is fetched (by the service worker) only once the user allows it.
+      if (new URL(url).origin !== new URL(page.url()).origin) await page.getByRole('button', { name: /^Allow .* and load$/ }).click();
       const alert = page.getByRole('region', { name: 'Model bundle' }).getByRole('alert');
       await expect(alert).toContainText(`Could not load ${url}: `, { timeout: 60_000 });
       await expect(alert).toContainText(kind.message!);

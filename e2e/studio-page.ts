@@ -23,15 +23,40 @@ export interface StudioPage {
   console: string[];
 }
 
-export async function openStudio(browser: Browser): Promise<StudioPage> {
+export interface StudioOptions {
+  /** A Content-Security-Policy the page's document is served with (enforced). */
+  csp?: string;
+  /** A policy the worker's script is served with (enforced; `watchViolations` collects its violations). */
+  workerCsp?: string;
+}
+
+/** The studio in a fresh context, every request outside the local server blocked. */
+export async function openStudio(browser: Browser, options: StudioOptions = {}): Promise<StudioPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const opened: StudioPage = { page: await context.newPage(), blocked: [], console: [] };
   await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
-    opened.blocked.push(url.href);
-    return route.abort('blockedbyclient');
+    const request = route.request();
+    const url = new URL(request.url());
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
+      opened.blocked.push(url.href);
+      return route.abort('blockedbyclient');
+    }
+    const policy: Record<string, string> | null =
+      request.resourceType() === 'document' && options.csp !== undefined
+        ? { 'content-security-policy': options.csp }
+        : /\/assets\/worker-[^/]*\.js$/.test(url.pathname) && options.workerCsp !== undefined
+          ? { 'content-security-policy': options.workerCsp }
+          : null;
+    if (policy === null) return route.continue();
+    const response = await route.fetch();
+    return route.fulfill({ response, headers: { ...response.headers(), ...policy } });
   });
+  if (options.csp !== undefined) {
+    await context.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { cspSeen: string[] }).cspSeen = []);
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`page: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    });
+  }
   opened.page.on('console', (m) => opened.console.push(`${m.type()}: ${m.text()} (${m.location().url})`));
   opened.page.on('pageerror', (e) => opened.console.push(`pageerror: ${e.message}`));
   await opened.page.goto('./');
@@ -93,4 +118,23 @@ export async function save(page: Page, testInfo: TestInfo, button: string): Prom
   const file = testInfo.outputPath(download.suggestedFilename());
   await download.saveAs(file);
   return { name: download.suggestedFilename(), bytes: readFileSync(file) };
+}
+
+/**
+ * Content-Security-Policy violations of a studio opened with `csp`: the page's from the start, its
+ * worker's from now on (`read()` returns both). Blocked and report-only violations both count.
+ */
+export async function watchViolations(page: Page) {
+  const worker = page.workers()[0];
+  if (worker === undefined) throw new Error('the studio has no worker yet');
+  await worker.evaluate(() => {
+    const seen: string[] = ((self as unknown as { cspSeen: string[] }).cspSeen ??= []);
+    self.addEventListener('securitypolicyviolation', (e) => seen.push(`worker: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  });
+  return {
+    read: async (): Promise<string[]> => [
+      ...(await page.evaluate(() => (window as unknown as { cspSeen: string[] }).cspSeen)),
+      ...(await worker.evaluate(() => (self as unknown as { cspSeen: string[] }).cspSeen)),
+    ],
+  };
 }

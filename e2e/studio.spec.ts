@@ -111,7 +111,7 @@ test('a sample segments in one click on WebGPU, with no fallback and honest stag
 });
 
 test('every control carries the accessible name screen readers and test clients rely on', async () => {
-  for (const name of ['X-ray image', 'Ground truth mask']) await expect(page.getByLabel(name, { exact: true })).toHaveCount(1);
+  for (const name of ['Image', 'Ground truth mask']) await expect(page.getByLabel(name, { exact: true })).toHaveCount(1);
   await expect(page.getByRole('textbox', { name: 'Report', exact: true })).toBeVisible();
   const checkboxes = ['Coarse mask', 'Points', 'Text prompt', 'Show coarse mask', 'Show points', 'Show final mask', 'Show ground truth'];
   for (const name of checkboxes) await expect(page.getByRole('checkbox', { name, exact: true })).toHaveCount(1);
@@ -121,7 +121,7 @@ test('every control carries the accessible name screen readers and test clients 
   }
   await expect(page.getByText(/Dice/).first()).toBeVisible();
   // An overlay toggle changes what the viewer shows (its description lists the visible overlays).
-  const viewer = page.getByRole('img', { name: /^X-ray viewer:/ });
+  const viewer = page.getByRole('img', { name: /^Chest X-ray viewer:/ });
   const shown = (await viewer.getAttribute('aria-label'))!;
   await page.getByRole('checkbox', { name: 'Show final mask', exact: true }).uncheck();
   await expect(viewer).not.toHaveAttribute('aria-label', shown);
@@ -163,12 +163,12 @@ test('a point added on the image re-runs the decoder, and Undo takes it back', a
 
 test('upload flow: a 16-bit image, bad inputs keep the case, the ground truth adds Dice', async () => {
   const sixteen = sample('sixteen-bit');
-  await page.getByLabel('X-ray image', { exact: true }).setInputFiles(path.join(SAMPLES, sixteen.image));
+  await page.getByLabel('Image', { exact: true }).setInputFiles(path.join(SAMPLES, sixteen.image));
   await expect(page.getByText(`${sixteen.image} · ${sixteen.width}×${sixteen.height}`)).toBeVisible();
   await expect(page.getByText(/Dice vs ground truth/)).toHaveCount(0);
   await page.getByLabel('Report', { exact: true }).fill(sixteen.report);
   // Not an image: a clear message; image and report stay.
-  await page.getByLabel('X-ray image', { exact: true }).setInputFiles(path.join(SAMPLES, 'index.json'));
+  await page.getByLabel('Image', { exact: true }).setInputFiles(path.join(SAMPLES, 'index.json'));
   await expect(page.getByRole('alert')).toContainText('index.json: cannot read the image: a text file, not an image');
   await expect(page.getByText(`${sixteen.image} · ${sixteen.width}×${sixteen.height}`)).toBeVisible();
   await expect(page.getByLabel('Report', { exact: true })).toHaveValue(sixteen.report);
@@ -249,7 +249,7 @@ test('consistency: an offline event during a re-run freezes nothing (all work is
   expect(after).not.toBe(before);
   // Opening an image and Segment still work while the browser says it is offline.
   const left = sample('left-only');
-  await page.getByLabel('X-ray image', { exact: true }).setInputFiles(path.join(SAMPLES, left.image));
+  await page.getByLabel('Image', { exact: true }).setInputFiles(path.join(SAMPLES, left.image));
   await expect(page.getByText(`${left.image} · ${left.width}×${left.height}`)).toBeVisible();
   await page.getByLabel('Report', { exact: true }).fill(left.report);
   await segmentButton().click();
@@ -274,7 +274,7 @@ test('an image dropped on the drop zone opens, and segments with its report', as
   await page.getByLabel('Report', { exact: true }).fill(left.report);
   await page.getByRole('button', { name: 'Segment', exact: true }).click();
   await settled();
-  await expect(page.getByRole('img', { name: new RegExp(`^X-ray viewer: ${left.width} × ${left.height} image`) })).toBeVisible();
+  await expect(page.getByRole('img', { name: new RegExp(`^Chest X-ray viewer: ${left.width} × ${left.height} image`) })).toBeVisible();
 });
 
 test('consistency: an image switched while Segment runs never shows the old result; 20 clicks run one analysis', async () => {
@@ -287,7 +287,7 @@ test('consistency: an image switched while Segment runs never shows the old resu
   const before = await analysisNumber();
   // Another picture of exactly the same size (consecutive CT slices share a size).
   const twin = mirroredPng(path.join(SAMPLES, left.image), 'left-only-mirrored.png');
-  await page.getByLabel('X-ray image', { exact: true }).setInputFiles(path.join(SAMPLES, left.image));
+  await page.getByLabel('Image', { exact: true }).setInputFiles(path.join(SAMPLES, left.image));
   await page.getByLabel('Report', { exact: true }).fill(left.report);
   // 20 clicks in one task, before the page can re-render a disabled button (a double click used
   // to run two analyses, 20 clicks twenty).
@@ -295,13 +295,13 @@ test('consistency: an image switched while Segment runs never shows the old resu
     for (let i = 0; i < 20; i++) button.click();
   });
   await expect(page.getByRole('button', { name: 'Segmenting…', exact: true })).toBeDisabled();
-  await page.getByLabel('X-ray image', { exact: true }).setInputFiles(twin);
+  await page.getByLabel('Image', { exact: true }).setInputFiles(twin);
   await expect(page.getByText(`${twin.name} · ${left.width}×${left.height}`)).toBeVisible();
   await expect(page.getByRole('note').filter({ hasText: 'that result was dropped' })).toBeVisible({ timeout: 120_000 });
   await expect(status()).toContainText('Ready: press Segment');
   await expect(area(page)).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Export mask', exact: true })).toBeDisabled();
-  await expect(page.getByRole('img', { name: /^X-ray viewer: \d+ × \d+ image at \d+% zoom$/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Chest X-ray viewer: \d+ × \d+ image at \d+% zoom$/ })).toBeVisible();
   await segmentButton().click();
   await settled();
   expect(await analysisNumber()).toBe(before + 2);
@@ -353,10 +353,12 @@ test('the CT bundle loads from a local folder, shows its cross-validated figures
   await expect(area(page)).toHaveCount(0);
   await expect(bundlePanel).toContainText('CT');
   await expect(bundlePanel.getByRole('table')).toContainText('cross-validation');
-  await expect(page.getByText('No shipped samples for CT bundles')).toBeVisible();
+  // Only the CT samples show beside a CT bundle: the project's synthetic CT slice (DICOM).
+  await expect(page.getByRole('button', { name: /^Sample: / })).toHaveText(['Synthetic CT slice (DICOM, HU)']);
+  await expect(page.getByText('CT slice', { exact: true })).toBeVisible();
   await expect(status()).toContainText('WebGPU');
   const left = sample('left-only');
-  await page.getByLabel('X-ray image', { exact: true }).setInputFiles(path.join(SAMPLES, left.image));
+  await page.getByLabel('Image', { exact: true }).setInputFiles(path.join(SAMPLES, left.image));
   await page.getByLabel('Report', { exact: true }).fill(left.report);
   await page.getByRole('button', { name: 'Segment', exact: true }).click();
   await settled();

@@ -7,6 +7,7 @@
 import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { manifestValidator } from '../scripts/vite/manifest-validator';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(repo, 'test-results/e2e-harness');
@@ -35,9 +36,9 @@ export default defineConfig({
   root: path.join(repo, 'e2e/harness'),
   base: './',
   logLevel: 'warn',
-  plugins: [harnessBundle()],
+  plugins: [harnessBundle(), manifestValidator()],
   // ORT's WebGPU build loads its runtime with import(): the worker must be an ES module.
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [manifestValidator()] },
   // Found up front, so the dev server does not re-optimise and reload the page mid-test; ORT is
   // left as shipped (its runtime files are located through our own asset URLs).
   optimizeDeps: { include: ['comlink', 'fast-png', 'jpeg-js', 'ajv/dist/2020.js'], exclude: ['onnxruntime-web'] },

@@ -19,11 +19,11 @@
  * usage: tsx scripts/latency.ts [--bundle medseg-ct] [--changes 40] [--max-ms 50] [--side 512] [--image FILE]
  * Needs `npm run build` first. Exits 1 when the median input-to-paint without the decoder exceeds --max-ms.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { serveDist } from './lib/serve-dist';
 import { encode as encodePng } from 'fast-png';
 import { decodeImage, toGrayImage } from '../src/pipeline/index';
 
@@ -94,19 +94,8 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-async function serve(port: string): Promise<() => void> {
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'e2e/serve-dist.ts'), port, path.join(ROOT, 'dist')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('serving') && resolve());
-    server.on('exit', (code) => reject(new Error(`the static server stopped (exit ${code}): run npm run build first`)));
-  });
-  return () => server.kill();
-}
-
 async function main(): Promise<number> {
-  const stop = await serve(values.port!);
+  const stop = await serveDist(values.port!);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -120,7 +109,7 @@ async function main(): Promise<number> {
     if (bundle.name !== shipped[0]?.name) await page.getByRole('button', { name: new RegExp(`^${bundle.title.replace(/[()]/g, '\\$&')}`) }).click();
     await page.getByText(bundle.title, { exact: true }).first().waitFor({ timeout: 180_000 });
     const image = values.image ? readFileSync(values.image) : slice(bundle.name, Number(values.side));
-    await page.getByLabel('X-ray image', { exact: true }).setInputFiles({ name: 'slice.png', mimeType: 'image/png', buffer: image });
+    await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'slice.png', mimeType: 'image/png', buffer: image });
     await page.getByLabel('Report', { exact: true }).fill('Bilateral pulmonary infection, two infected areas, lower left lung and lower right lung.');
     await page.getByRole('button', { name: 'Segment', exact: true }).click();
     await status.and(page.locator('[data-done="true"]')).waitFor({ timeout: 120_000 });

@@ -2,8 +2,9 @@
 # Sets up and runs every test: TypeScript checks and units (pipeline, runtime engine on onnxruntime-node
 # and WASM, the locus CLI with the bad-input corpus, the setup scripts), the shipped bundle's
 # verification against onnxruntime, the browser tests (the real worker in Chromium on WebGPU and
-# WASM; the studio on WebGPU, and on WASM the bad-input corpus, worker crashes and the 500-re-run
-# soak: Playwright builds dist/ with `npm run build` and serves it under a subpath before the run),
+# WASM; the studio on WebGPU, and on WASM the bad-input corpus, worker crashes, the 500-re-run
+# soak, the workbench under a strict CSP with its CLI parity, and the workbench on the 500-case
+# split: Playwright builds dist/ with `npm run build` and serves it under a subpath before the run),
 # the interactive latency figures, and the Python lint (pyflakes) and suite (which includes a
 # CI-sized train -> export -> verify run).
 set -euo pipefail

@@ -9,10 +9,13 @@ import type { PromptSettings } from '../runtime/results';
 /** Each command's synopsis (`locus <command> --help` prints its own). */
 export const COMMAND_USAGE: Record<string, string> = {
   segment: `  locus segment --bundle DIR --image FILE (--report TEXT | --report-file FILE) --out mask.png
-                [--json out.json] [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]`,
-  eval: `  locus eval    --bundle DIR --data DIR --out results.json [--csv results.csv]
-                [--cases IDS.txt] [--reports REPORTS.csv|.xlsx]
+                [--seg mask.dcm] [--json out.json] [--frame N] [--any-modality]
                 [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]`,
+  eval: `  locus eval    --bundle DIR --data DIR --out results.json [--csv results.csv]
+                [--cases IDS.txt] [--reports REPORTS.csv|.xlsx] [--any-modality]
+                [--ep cpu|wasm] [--k N] [--theta P] [--prompts coarse,points,text]
+  locus eval    --bundle DIR --data DIR --sweep k,theta,prompts,location|all --out DIR|FILE.json
+                [--cases IDS.txt] [--reports REPORTS.csv|.xlsx] [--any-modality] [--ep cpu|wasm] [--k N] [--theta P]`,
   bench: `  locus bench   --bundle DIR [--ep cpu|wasm|webgpu] [--runs N] [--image FILE --report TEXT] [--json out.json]`,
   verify: `  locus verify  BUNDLE [--ep cpu|wasm] [--tol 1e-4] [--json out.json]`,
 };
@@ -26,9 +29,26 @@ ${Object.values(COMMAND_USAGE).join('\n')}
 
 ${EXIT_CODES}`;
 
+/** What `locus <command> --help` says beyond the synopsis. */
+const COMMAND_DETAILS: Record<string, string> = {
+  eval: `--sweep encodes each case once and decodes it for every setting of the listed sweeps
+(all prompts unless the sweep varies them; --k and --theta set the k and theta the others use):
+  k         k = 0..5 at theta                 (files k-0 .. k-5)
+  theta     theta = 0.3 .. 0.95 at k          (files theta-0.3 .. theta-0.95)
+  prompts   the 8 prompt subsets at k, theta  (files prompts-none, prompts-coarse, prompts-points,
+            prompts-text, prompts-coarse+points, prompts-coarse+text, prompts-points+text, prompts-all)
+  location  on the cases whose report names some but not all regions: the true report, one naming
+            exactly the other regions, one naming all six (python3 -m locus.evaluate's texts)
+            (files location-true_report, location-other_regions, location-all_regions)
+--out DIR writes DIR/sweep.json (the tables, the Dice histogram, the file of each setting) and per
+setting DIR/<file>.json, exactly what \`locus eval\` writes for those settings (summary, cases),
+and DIR/<file>.csv; --out FILE.json writes all of it to one file, the settings under "settings".`,
+};
+
 /** One command's usage, for `locus <command> --help`. */
 export function commandUsage(name: string): string {
-  return `usage:\n${COMMAND_USAGE[name] ?? ''}\n\n${EXIT_CODES}`;
+  const details = COMMAND_DETAILS[name];
+  return `usage:\n${COMMAND_USAGE[name] ?? ''}\n\n${details === undefined ? '' : `${details}\n\n`}${EXIT_CODES}`;
 }
 
 /** A mistake in the command line: printed with the usage, exit code 2. */

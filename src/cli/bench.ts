@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DecodedImage } from '../pipeline/index';
+import { modelImage, type DecodedImage } from '../pipeline/index';
 import type { Engine } from '../runtime/engine';
 import { STAGES, type StageTimings } from '../runtime/results';
 import {
@@ -38,7 +38,7 @@ async function benchInput(bundleDir: string, values: Options) {
   const report = optionalString(values, 'report');
   if (image !== undefined) {
     if (report === undefined) throw new UsageError('--image needs --report');
-    return { name: image, image: (await readImageFile(image)).image, report };
+    return { name: image, input: await readImageFile(image), report };
   }
   const manifest = JSON.parse(await readFile(path.join(bundleDir, 'manifest.json'), 'utf8')) as {
     fixtures: { index: string } | null;
@@ -49,7 +49,7 @@ async function benchInput(bundleDir: string, values: Options) {
   };
   const first = index.cases[0];
   if (first === undefined) throw new UsageError('the bundle lists no fixture case: give --image and --report');
-  return { name: first.image, image: (await readImageFile(path.join(bundleDir, first.image))).image, report: first.report };
+  return { name: first.image, input: await readImageFile(path.join(bundleDir, first.image)), report: first.report };
 }
 
 async function measure(engine: Engine, image: DecodedImage, report: string, runs: number) {
@@ -93,7 +93,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const input = await benchInput(bundleDir, values);
   const engine = await openEngine(bundleDir, ep);
   try {
-    const result = await measure(engine, input.image, input.report, runs);
+    const image = modelImage(input.input, engine.manifest.expected_input);
+    const result = await measure(engine, image, input.report, runs);
     const backend = engine.info();
     const ms = (v: number) => v.toFixed(2);
     const rows = [
@@ -105,7 +106,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     console.log(
       `bundle ${engine.manifest.bundle_id} (S=${preprocess.input_size}), ` +
         `${backend.library} ${backend.version} on ${backend.ep}, ${runs} run(s) after 1 warm-up, ` +
-        `input ${input.name} ${input.image.width}x${input.image.height}\n`,
+        `input ${input.name} ${image.width}x${image.height}\n`,
     );
     console.log(formatTable(['stage', 'median ms', 'min ms'], rows));
     const jsonOut = optionalString(values, 'json');

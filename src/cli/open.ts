@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeImage, imageWarnings, readImageHeader, type DecodedImage, type InputWarning } from '../pipeline/index';
+import { openInput, type InputWarning, type OpenedInput } from '../pipeline/index';
 import { fsBundleSource } from '../runtime/bundle-node';
 import { Engine } from '../runtime/engine';
 import { createNodeBackend } from '../runtime/ort-node';
@@ -47,24 +47,17 @@ export async function readInput(file: string): Promise<Uint8Array> {
   }
 }
 
-export interface ImageFile {
-  image: DecodedImage;
-  /** Accepted but doubtful: tiny, elongated, an EXIF rotation not applied. */
-  warnings: InputWarning[];
-}
-
-export async function readImageFile(file: string): Promise<ImageFile> {
+/** An image file (PNG, JPEG or DICOM, `frame` 0-based) opened, with its warnings; errors name the file. */
+export async function readImageFile(file: string, frame = 0): Promise<OpenedInput> {
   const bytes = await readInput(file);
   try {
-    const image = decodeImage(bytes);
-    const { orientation } = readImageHeader(bytes);
-    return { image, warnings: imageWarnings({ width: image.width, height: image.height, orientation }) };
+    return await openInput(bytes, file, { frame });
   } catch (error) {
-    throw new InputError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InputError(error instanceof Error ? error.message : String(error));
   }
 }
 
 /** Prints each warning on stderr, naming the command and what it is about. */
-export function printWarnings(command: string, about: string, warnings: InputWarning[]): void {
+export function printWarnings(command: string, about: string, warnings: readonly InputWarning[]): void {
   for (const warning of warnings) console.error(`locus ${command}: warning: ${about}: ${warning.message}`);
 }

@@ -57,6 +57,11 @@ export async function writeMaskPng(file: string, mask: Uint8Array, width: number
   await writeFile(file, encodePng({ width, height, data, channels: 1, depth: 8 }));
 }
 
+export async function writeBytes(file: string, bytes: Uint8Array): Promise<void> {
+  await ensureParent(file);
+  await writeFile(file, bytes);
+}
+
 export async function writeJson(file: string, value: unknown): Promise<void> {
   await ensureParent(file);
   await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);

@@ -1,22 +1,34 @@
 /**
- * `locus segment`: one image and its report -> the final mask as a PNG (0/255, original size),
- * and optionally the details (points, IoU estimate, GPFC probabilities, regions, timings) as JSON.
+ * `locus segment`: one image (PNG, JPEG or DICOM) and its report -> the final mask as a PNG (0/255,
+ * original size), optionally as a DICOM SEG made on a DICOM input, and the details (points, IoU
+ * estimate, GPFC probabilities, regions, timings, how a DICOM was rendered) as JSON. A DICOM is
+ * rendered to the bundle's expected input; one of another modality is refused unless
+ * --any-modality.
  */
 import { readFile } from 'node:fs/promises';
-import { reportRefusal, type InputWarning } from '../pipeline/index';
+import {
+  modalityMismatch,
+  modelImage,
+  reportRefusal,
+  segmentationOf,
+  type ExpectedInput,
+  type InputWarning,
+  type OpenedInput,
+} from '../pipeline/index';
 import { checkSettings } from '../runtime/results';
 import type { AnalysisResult } from '../runtime/results';
 import {
   executionProvider,
   optionalString,
   parseCommand,
+  positiveInteger,
   promptSettings,
   requireOption,
   UsageError,
   type Options,
 } from './args';
 import { InputError, openEngine, printWarnings, readImageFile, readProblem } from './open';
-import { formatNumber, writeJson, writeMaskPng } from './output';
+import { formatNumber, writeBytes, writeJson, writeMaskPng } from './output';
 
 async function reportText(values: Options): Promise<string> {
   const text = optionalString(values, 'report');
@@ -35,11 +47,21 @@ async function reportText(values: Options): Promise<string> {
   return report.trim();
 }
 
-function details(result: AnalysisResult, bundleId: string, files: { image: string; out: string }, warnings: InputWarning[]) {
+/** What the JSON says about the input: the DICOM facts and how it was rendered (never the patient). */
+function inputFacts(input: OpenedInput, expected: ExpectedInput) {
+  if (input.kind === 'raster') return { kind: 'raster' as const };
+  const { info } = input.dicom;
+  const { modality, sopClass, transferSyntax, frames, unit, spacing } = info;
+  return { kind: 'dicom' as const, modality, sopClass, transferSyntax, frame: input.frame.index + 1, frames, unit, spacing, renderedAs: expected };
+}
+
+function details(result: AnalysisResult, bundleId: string, files: { image: string; out: string; seg: string | null }, input: object, warnings: InputWarning[]) {
   return {
     bundle: bundleId,
     image: files.image,
+    input,
     mask: files.out,
+    seg: files.seg,
     width: result.width,
     height: result.height,
     lesionPixels: result.mask.reduce((n, v) => n + v, 0),
@@ -55,6 +77,12 @@ function details(result: AnalysisResult, bundleId: string, files: { image: strin
   };
 }
 
+/** The mask as a DICOM SEG made on the DICOM input (its frame); a PNG/JPEG input has nothing to reference. */
+async function writeSeg(file: string, input: OpenedInput, result: AnalysisResult, bundleId: string): Promise<void> {
+  if (input.kind !== 'dicom') throw new UsageError('--seg needs a DICOM --image (a SEG references the image it was made on)');
+  await writeBytes(file, segmentationOf(input, result.mask, { name: bundleId, version: `locus segment, bundle ${bundleId}` }));
+}
+
 export async function segmentCommand(argv: string[]): Promise<number> {
   const values = parseCommand(argv, {
     bundle: { type: 'string' },
@@ -63,22 +91,35 @@ export async function segmentCommand(argv: string[]): Promise<number> {
     'report-file': { type: 'string' },
     out: { type: 'string' },
     json: { type: 'string' },
+    seg: { type: 'string' },
+    frame: { type: 'string' },
+    'any-modality': { type: 'boolean' },
   });
   const bundleDir = requireOption(values, 'bundle');
   const imageFile = requireOption(values, 'image');
   const out = requireOption(values, 'out');
   const ep = executionProvider(values, ['cpu', 'wasm']);
   const report = await reportText(values);
-  const { image, warnings } = await readImageFile(imageFile);
+  const input = await readImageFile(imageFile, positiveInteger(values, 'frame', 1) - 1);
   const engine = await openEngine(bundleDir, ep);
   try {
+    const expected = engine.manifest.expected_input;
+    const mismatch = modalityMismatch(input, expected);
+    if (mismatch !== null && values['any-modality'] !== true) {
+      throw new InputError(`${imageFile}: ${mismatch.message}; use a matching bundle, or --any-modality to segment it anyway`);
+    }
+    const warnings = mismatch === null ? input.warnings : [...input.warnings, mismatch];
+    const image = modelImage(input, expected);
     const reportWarnings = engine.checkReport(report);
     printWarnings('segment', imageFile, warnings);
     printWarnings('segment', optionalString(values, 'report-file') ?? '--report', reportWarnings);
     const settings = checkSettings(promptSettings(values, engine.defaultSettings()), engine.manifest);
     const result = await engine.analyze(image, report, settings);
     await writeMaskPng(out, result.mask, result.width, result.height);
-    const info = details(result, engine.manifest.bundle_id, { image: imageFile, out }, [...warnings, ...reportWarnings]);
+    const segOut = optionalString(values, 'seg') ?? null;
+    if (segOut !== null) await writeSeg(segOut, input, result, engine.manifest.bundle_id);
+    const files = { image: imageFile, out, seg: segOut };
+    const info = details(result, engine.manifest.bundle_id, files, inputFacts(input, expected), [...warnings, ...reportWarnings]);
     const jsonOut = optionalString(values, 'json');
     if (jsonOut !== undefined) await writeJson(jsonOut, info);
     const share = info.lesionPixels / (result.width * result.height);

@@ -62,6 +62,34 @@ export interface PreprocessSpec {
   window: IntensityWindow | null;
 }
 
+/** A window on DICOM modality values: VOI LUT Function LINEAR (PS3.3 C.11.2.1.2.1). */
+export interface WindowMapping {
+  kind: 'window';
+  units: 'HU';
+  function: 'LINEAR';
+  center: number;
+  width: number;
+}
+
+/** The image's lowest modality value -> 0, its highest -> 2^bits - 1 (MONOCHROME1 inverted, padding left out). */
+export interface FullRangeMapping {
+  kind: 'full-range';
+}
+
+/**
+ * What input the bundle was trained on (models/locus/constants.py EXPECTED_INPUT): the DICOM
+ * modalities it suits and how a DICOM's modality values become the gray image it saw. PNG and
+ * JPEG inputs are taken as already rendered so.
+ */
+export interface ExpectedInput {
+  description: string;
+  /** DICOM Modality (0008,0060) values, e.g. ["CT"] or ["CR", "DX"]. */
+  dicom_modalities: string[];
+  mapping: WindowMapping | FullRangeMapping;
+  /** Sample depth of the rendered image. */
+  bits: 8;
+}
+
 export interface TokenizerSpec {
   kind: 'wordpiece';
   vocab_file: string;
@@ -202,6 +230,7 @@ export interface Manifest {
   created: string;
   provenance: Provenance;
   preprocess: PreprocessSpec;
+  expected_input: ExpectedInput;
   tokenizer: TokenizerSpec;
   /** The report grammar the bundle was trained with (pipeline/report.ts PARSER_VERSION). */
   report_parser: string;

@@ -4,6 +4,7 @@
  * samples) so the studio shows what the model reads; 16-bit samples stay 16-bit for window/level.
  */
 import { encode as encodePng } from 'fast-png';
+import type { ValueScale, VoiFunction } from './dicom/modality';
 import { LUMA_BT601, significantBits } from './preprocess';
 import type { DecodedImage } from './types';
 
@@ -15,6 +16,12 @@ export interface GrayImage {
   data: Uint8Array | Uint16Array;
   /** The largest code the content can hold: 255, or 2^bits - 1 for 16-bit samples (4095 for 12-bit). */
   maxValue: number;
+  /** DICOM: sample -> modality value (HU for CT); absent for PNG and JPEG, whose samples are the values. */
+  scale?: ValueScale;
+  /** DICOM MONOCHROME1: higher values are shown darker. */
+  inverted?: boolean;
+  /** DICOM: the window to show first (the file's first VOI window), in modality values. */
+  window?: { level: number; width: number; function: VoiFunction };
 }
 
 /** Gray samples of `image` (a copy: the decoded pixels stay with their owner). */

@@ -112,9 +112,7 @@ export function unreadableKind(bytes: Uint8Array): string | null {
   const kind = fileKind(bytes);
   if (kind === 'png' || kind === 'jpeg') return null;
   if (kind === 'empty') return 'the file is empty (0 bytes)';
-  if (kind === 'dicom') {
-    return 'a DICOM file: Locus reads PNG and JPEG; export the slice as a 16-bit grayscale PNG (stored values, no window)';
-  }
+  if (kind === 'dicom') return 'a DICOM file where a PNG or JPEG is needed (a DICOM SEG is read as a ground truth, a DICOM image as the image)';
   if (kind === 'html') return 'an HTML page, not an image (saved from a browser instead of the image itself?)';
   if (kind === 'text') return 'a text file, not an image';
   const named = OTHER_FORMATS[kind];

@@ -3,20 +3,21 @@
  * schema; then every graph and the vocabulary, each checked against the manifest's byte count and
  * sha256 (WebCrypto, in workers and node alike) before anything creates a session from it.
  *
- * Sources: a URL base (fetch, with download progress), files dropped or picked in the browser
- * (a folder picked with webkitdirectory gives paths under a top folder; both are accepted), a
- * directory handle, or any reader (node fs for the CLI: `bundle-node.ts`).
+ * With an offline cache (bundle-cache.ts, the browser worker), a source's files are taken from it
+ * by their sha256 when kept for that source (and checked again: a copy that no longer matches is
+ * dropped and fetched anew), stored after they verified, and a URL source that cannot be reached
+ * opens from the manifest last loaded from it. A file kept for another source is downloaded once
+ * more: what a source serves is checked against its own manifest, not vouched for by another's.
+ * Sources and readers are in bundle-sources.ts.
  */
 import { GRAPH_NAMES, type GraphName, type Manifest } from '../pipeline/index';
+import type { BundleCache } from './bundle-cache';
+import { BundleError, UnreachableError, sourceReader, type BundleSource, type ReadFile } from './bundle-sources';
 import { validateManifest } from './manifest';
 import { onnxProblem } from './onnx-bytes';
 
-/** What a bundle is read from; every kind except 'reader' can be posted to a worker. */
-export type BundleSource =
-  | { kind: 'url'; base: string }
-  | { kind: 'files'; files: Record<string, Blob> }
-  | { kind: 'directory'; handle: FileSystemDirectoryHandle }
-  | { kind: 'reader'; name: string; read: ReadFile };
+export { BundleError, UnreachableError, checkRelativePath, sourceReader } from './bundle-sources';
+export type { BundleSource, ReadFile } from './bundle-sources';
 
 export interface BundleProgress {
   /** Bundle-relative path. */
@@ -28,8 +29,16 @@ export interface BundleProgress {
 
 export type ProgressCallback = (progress: BundleProgress) => void;
 
-/** Reads one bundle-relative file; reports progress when it can. */
-export type ReadFile = (path: string, onProgress?: (loaded: number, total: number) => void) => Promise<Uint8Array>;
+/** How the offline cache served a load. */
+export interface CacheUse {
+  /** The key the bundle is kept under (a URL base, or "folder:<bundle_id>"): reopen it as { kind: 'cache', key }. */
+  key: string;
+  /** Files taken from the cache (verified), of `files`. */
+  fromCache: number;
+  files: number;
+  /** The source could not be reached: the manifest came from the cache. */
+  offline: boolean;
+}
 
 export interface LoadedBundle {
   /** Where the bundle came from, for messages. */
@@ -41,112 +50,27 @@ export interface LoadedBundle {
   vocab: string;
   /** Reads any other bundle file (fixtures); not verified. */
   read: ReadFile;
+  /** Null without an offline cache. */
+  cache: CacheUse | null;
 }
 
-/** A bundle problem, naming the file it is about. */
-export class BundleError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'BundleError';
-  }
-}
-
-/** Bundle-relative paths stay inside the bundle: no absolute paths, no '..'. */
-export function checkRelativePath(path: string): string {
-  const parts = path.split('/');
-  if (path.startsWith('/') || parts.some((p) => p === '..' || p === '') || /^[a-z]+:/i.test(path)) {
-    throw new BundleError(path, 'path leaves the bundle folder');
-  }
-  return path;
-}
-
-async function readStream(
-  body: ReadableStream<Uint8Array>,
-  total: number,
-  onProgress?: (loaded: number, total: number) => void,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    onProgress?.(loaded, Math.max(total, loaded));
-  }
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-function urlReader(base: string): ReadFile {
-  const root = base.endsWith('/') ? base : `${base}/`;
-  return async (path, onProgress) => {
-    const url = new URL(checkRelativePath(path), new URL(root, globalThis.location?.href));
-    let response: Response;
-    try {
-      response = await fetch(url);
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      throw new BundleError(path, `could not reach ${url.href} (${why}): offline, a mistyped address, or a server that refuses other sites`);
-    }
-    if (response.status === 404) throw new BundleError(path, `not found (HTTP 404) at ${url.href}`);
-    if (!response.ok) throw new BundleError(path, `HTTP ${response.status} ${response.statusText} from ${url.href}`);
-    const total = Number(response.headers.get('content-length') ?? 0);
-    if (response.body === null) return new Uint8Array(await response.arrayBuffer());
-    return readStream(response.body, total, onProgress);
-  };
-}
-
-/** Drops the top folder a folder pick adds ("demo-cxr/manifest.json" -> "manifest.json"). */
-function filesReader(files: Record<string, Blob>): ReadFile {
-  const manifestKey = Object.keys(files).find((k) => k === 'manifest.json' || k.endsWith('/manifest.json'));
-  const prefix = manifestKey === undefined ? '' : manifestKey.slice(0, -'manifest.json'.length);
-  return async (path, onProgress) => {
-    const blob = files[prefix + checkRelativePath(path)];
-    if (blob === undefined) throw new BundleError(path, 'not among the chosen files');
-    return readStream(blob.stream(), blob.size, onProgress);
-  };
-}
-
-function directoryReader(root: FileSystemDirectoryHandle): ReadFile {
-  return async (path, onProgress) => {
-    const parts = checkRelativePath(path).split('/');
-    let dir = root;
-    try {
-      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
-      const file = await (await dir.getFileHandle(parts.at(-1) ?? '')).getFile();
-      return await readStream(file.stream(), file.size, onProgress);
-    } catch (error) {
-      throw new BundleError(path, `cannot read from the folder: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-}
-
-export function sourceReader(source: BundleSource): { name: string; read: ReadFile } {
-  switch (source.kind) {
-    case 'url':
-      return { name: source.base, read: urlReader(source.base) };
-    case 'files':
-      return { name: 'chosen files', read: filesReader(source.files) };
-    case 'directory':
-      return { name: source.handle.name, read: directoryReader(source.handle) };
-    case 'reader':
-      return { name: source.name, read: source.read };
-  }
+export interface LoadOptions {
+  onProgress?: ProgressCallback;
+  cache?: BundleCache | null;
+  /** The app's service-worker scope: URL sources on other origins are read through it. */
+  scope?: string | null;
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Why `bytes` are not the file the manifest describes (byte count, when given, and sha256); null when they are. */
+async function mismatch(path: string, bytes: Uint8Array, expect: { sha256: string; bytes?: number }): Promise<string | null> {
+  if (expect.bytes !== undefined && bytes.byteLength !== expect.bytes) return `${bytes.byteLength} bytes, the manifest says ${expect.bytes}`;
+  const actual = await sha256Hex(bytes);
+  return actual === expect.sha256 ? null : `sha256 ${actual} does not match the manifest's ${expect.sha256}`;
 }
 
 /** Reads one bundle file and checks its byte count (when given) and sha256 against the manifest's. */
@@ -159,13 +83,8 @@ export async function readVerified(
   const total = expect.bytes ?? 0;
   const bytes = await read(path, (loaded, reported) => onProgress?.({ file: path, loaded, total: reported || total }));
   onProgress?.({ file: path, loaded: bytes.byteLength, total: bytes.byteLength });
-  if (expect.bytes !== undefined && bytes.byteLength !== expect.bytes) {
-    throw new BundleError(path, `${bytes.byteLength} bytes, the manifest says ${expect.bytes}`);
-  }
-  const actual = await sha256Hex(bytes);
-  if (actual !== expect.sha256) {
-    throw new BundleError(path, `sha256 ${actual} does not match the manifest's ${expect.sha256}`);
-  }
+  const problem = await mismatch(path, bytes, expect);
+  if (problem !== null) throw new BundleError(path, problem);
   return bytes;
 }
 
@@ -183,9 +102,9 @@ function parseManifestText(text: string): unknown {
   }
 }
 
-export async function readManifest(read: ReadFile): Promise<Manifest> {
-  const data = parseManifestText(new TextDecoder().decode(await read('manifest.json')));
-  const result = validateManifest(data);
+/** Validates manifest.json's text against the schema and this runtime's constants. */
+export function parseManifest(text: string): Manifest {
+  const result = validateManifest(parseManifestText(text));
   if (!result.ok) {
     const more = result.errors.length - SHOWN_ERRORS;
     const shown = result.errors.slice(0, SHOWN_ERRORS).join('; ') + (more > 0 ? `; and ${more} more` : '');
@@ -194,20 +113,90 @@ export async function readManifest(read: ReadFile): Promise<Manifest> {
   return result.manifest;
 }
 
+export async function readManifest(read: ReadFile): Promise<Manifest> {
+  return parseManifest(new TextDecoder().decode(await read('manifest.json')));
+}
+
+/** manifest.json's bytes: from the source, or for a source that cannot be reached (or the cache itself) the copy kept offline. */
+async function manifestBytes(source: BundleSource, read: ReadFile, cache: BundleCache | null): Promise<{ bytes: Uint8Array; offline: boolean }> {
+  const kept = async (key: string) => {
+    const text = cache === null ? null : await cache.manifest(key, sha256Hex);
+    return text === null ? null : new TextEncoder().encode(text);
+  };
+  if (source.kind === 'cache') {
+    const bytes = await kept(source.key);
+    if (bytes === null) throw new BundleError('manifest.json', `no offline copy of ${source.key} is kept (load it once while online)`);
+    return { bytes, offline: true };
+  }
+  try {
+    return { bytes: await read('manifest.json'), offline: false };
+  } catch (error) {
+    const bytes = source.kind === 'url' && error instanceof UnreachableError ? await kept(source.base) : null;
+    if (bytes === null) throw error;
+    return { bytes, offline: true };
+  }
+}
+
+/** The key a bundle is kept under: its URL base, or its bundle id for a picked folder; null for readers (the CLI). */
+function cacheKey(source: BundleSource, manifest: Manifest): string | null {
+  if (source.kind === 'url') return source.base;
+  if (source.kind === 'cache') return source.key;
+  if (source.kind === 'reader') return null;
+  return `folder:${manifest.bundle_id}`;
+}
+
+interface FileOptions {
+  onProgress?: ProgressCallback;
+  cache: BundleCache | null;
+  /** Files kept for this very source (a file loaded from elsewhere is downloaded and verified here once too). */
+  known: Set<string>;
+  cacheOnly: boolean;
+  hits: { count: number };
+}
+
+/** One listed file: from the cache when kept for this source and still matching, else from the source (then kept). */
+async function listedFile(read: ReadFile, path: string, expect: { sha256: string; bytes?: number }, options: FileOptions): Promise<Uint8Array> {
+  const { cache, onProgress } = options;
+  const kept = cache === null || !options.known.has(expect.sha256) ? null : await cache.file(expect.sha256);
+  if (kept !== null) {
+    if ((await mismatch(path, kept, expect)) === null) {
+      options.hits.count += 1;
+      onProgress?.({ file: path, loaded: kept.byteLength, total: kept.byteLength });
+      return kept;
+    }
+    await cache!.dropFile(expect.sha256);
+  }
+  if (options.cacheOnly) throw new BundleError(path, 'no verified offline copy is kept (load the bundle once while online)');
+  const bytes = await readVerified(read, path, expect, onProgress);
+  await cache?.putFile(expect.sha256, bytes);
+  return bytes;
+}
+
 /** Reads, validates and verifies a whole bundle; throws a BundleError naming the first bad file. */
-export async function loadBundle(source: BundleSource, onProgress?: ProgressCallback): Promise<LoadedBundle> {
-  const { name, read } = sourceReader(source);
-  const manifest = await readManifest(read);
+export async function loadBundle(source: BundleSource, options: LoadOptions = {}): Promise<LoadedBundle> {
+  const cache = options.cache ?? null;
+  const { name, read } = sourceReader(source, options.scope ?? null);
+  const manifestFile = await manifestBytes(source, read, cache);
+  const manifest = parseManifest(new TextDecoder().decode(manifestFile.bytes));
+  const key = cache === null ? null : cacheKey(source, manifest);
+  const known = new Set(key === null ? [] : ((await cache!.sources()).find((s) => s.source === key)?.files ?? []));
+  const fileOptions = { onProgress: options.onProgress, cache: key === null ? null : cache, known, cacheOnly: manifestFile.offline, hits: { count: 0 } };
   const graphs: Partial<Record<GraphName, Uint8Array>> = {};
   for (const graphName of GRAPH_NAMES) {
     const graph = manifest.graphs[graphName];
-    const bytes = await readVerified(read, graph.file, graph, onProgress);
+    const bytes = await listedFile(read, graph.file, graph, fileOptions);
     const problem = onnxProblem(bytes);
     if (problem !== null) throw new BundleError(graph.file, problem);
     graphs[graphName] = bytes;
   }
   const { vocab_file, vocab_sha256 } = manifest.tokenizer;
-  const vocabBytes = await readVerified(read, vocab_file, { sha256: vocab_sha256 }, onProgress);
-  const vocab = new TextDecoder().decode(vocabBytes);
-  return { name, manifest, graphs: graphs as Record<GraphName, Uint8Array>, vocab, read };
+  const vocab = new TextDecoder().decode(await listedFile(read, vocab_file, { sha256: vocab_sha256 }, fileOptions));
+  let use: CacheUse | null = null;
+  if (cache !== null && key !== null) {
+    const files = [...GRAPH_NAMES.map((g) => manifest.graphs[g].sha256), vocab_sha256];
+    const entry = { source: key, title: manifest.title, bundleId: manifest.bundle_id, manifestSha256: await sha256Hex(manifestFile.bytes), files, used: Date.now() };
+    await cache.record(entry, manifestFile.bytes);
+    use = { key, fromCache: fileOptions.hits.count, files: files.length, offline: manifestFile.offline };
+  }
+  return { name, manifest, graphs: graphs as Record<GraphName, Uint8Array>, vocab, read, cache: use };
 }

@@ -33,6 +33,8 @@ export interface ImageTensors {
 
 export interface EncodedImage {
   geometry: Geometry;
+  /** The preprocessed image [1,1,S,S] on the host (the prompt generator reads it again for another report). */
+  input: Float32Array;
   coarse: CoarseMap;
   gpfc: GpfcProbabilities;
   tensors: ImageTensors;
@@ -117,35 +119,58 @@ async function summarize(ctx: EngineContext, prompts: Fetches) {
   return { coarse, gpfc: gpfcProbabilities(gpfcLogits, ctx.manifest) };
 }
 
+/** The prompt generator's outputs for one report, the decoder's two kept on the device. */
+export interface ReportPrompts {
+  coarse: CoarseMap;
+  gpfc: GpfcProbabilities;
+  tensors: Pick<ImageTensors, 'coarse_logits' | 'text_prompt'>;
+  ms: number;
+}
+
+/** Runs the prompt generator on a preprocessed image `input` [1,1,S,S] and `report`. */
+export async function promptsFor(ctx: EngineContext, input: RuntimeTensor, report: string): Promise<ReportPrompts> {
+  const prompts = await timed(() => synchronized(ctx, runPromptGenerator(ctx, input, report)));
+  try {
+    const { coarse, gpfc } = await summarize(ctx, prompts.value);
+    disposeAll({ gpfc: prompts.value['gpfc_logits'] });
+    const tensors = {
+      coarse_logits: required(prompts.value, 'coarse_logits', 'prompt_generator'),
+      text_prompt: required(prompts.value, 'text_prompt', 'prompt_generator'),
+    };
+    return { coarse, gpfc, tensors, ms: prompts.ms };
+  } catch (error) {
+    disposeAll(prompts.value);
+    throw error;
+  }
+}
+
 export async function encodeImage(ctx: EngineContext, image: DecodedImage, report: string): Promise<EncodedImage> {
   const pre = await timed(() => preprocess(image, ctx.manifest.preprocess));
   const input = ctx.backend.tensor(pre.value.tensor, tensorShape(ctx.manifest, 'sam_image_encoder', 'image'));
-  const owned: Fetches[] = [];
+  const owned: Partial<Record<string, RuntimeTensor>>[] = [];
   try {
-    const prompts = await timed(() => synchronized(ctx, runPromptGenerator(ctx, input, report)));
-    owned.push(prompts.value);
+    const prompts = await promptsFor(ctx, input, report);
+    owned.push(prompts.tensors);
     const encoder = await timed(() => synchronized(ctx, runImageEncoder(ctx, input)));
     owned.push(encoder.value);
-    const { coarse, gpfc } = await summarize(ctx, prompts.value);
-    disposeAll({ gpfc: prompts.value['gpfc_logits'] });
     const tensors: ImageTensors = {
       image_embedding: required(encoder.value, 'image_embedding', 'sam_image_encoder'),
       high_res_0: required(encoder.value, 'high_res_0', 'sam_image_encoder'),
       high_res_1: required(encoder.value, 'high_res_1', 'sam_image_encoder'),
-      coarse_logits: required(prompts.value, 'coarse_logits', 'prompt_generator'),
-      text_prompt: required(prompts.value, 'text_prompt', 'prompt_generator'),
+      ...prompts.tensors,
     };
     return {
       geometry: pre.value.geometry,
-      coarse,
-      gpfc,
+      input: pre.value.tensor,
+      coarse: prompts.coarse,
+      gpfc: prompts.gpfc,
       tensors,
       embeddingLocation: tensors.image_embedding.location,
       timings: { preprocess: pre.ms, prompt_generator: prompts.ms, sam_image_encoder: encoder.ms },
       release: () => disposeAll({ ...tensors }),
     };
   } catch (error) {
-    owned.forEach((fetches) => disposeAll(fetches));
+    owned.forEach((tensors) => disposeAll(tensors));
     throw error;
   } finally {
     input.dispose();

@@ -19,6 +19,7 @@ import {
   type Manifest,
 } from '../pipeline/index';
 import { loadBundle, type BundleSource, type LoadedBundle, type ProgressCallback } from './bundle';
+import { attach, detach, withReport, type CaseEncoding } from './case-encoding';
 import { encodeImage, type EncodedImage } from './encode-image';
 import { decodePrompts } from './decode-prompts';
 import type { AnalysisResult, DecodeResult, EngineEvent, FallbackNotice, PromptSettings } from './results';
@@ -58,7 +59,7 @@ export class Engine {
   /** Loads and verifies a bundle (every hash before any session), then creates the engine. */
   static async open(source: BundleSource, backend: OrtBackend, options: EngineOptions = {}): Promise<Engine> {
     try {
-      return await Engine.create(await loadBundle(source, options.onProgress), backend, options);
+      return await Engine.create(await loadBundle(source, { onProgress: options.onProgress }), backend, options);
     } catch (error) {
       await backend.dispose();
       throw error;
@@ -166,6 +167,42 @@ export class Engine {
     const { value, fallback } = await this.withFallback(async () =>
       decodePrompts(this.context(), await this.ensureEncoded(), chosen),
     );
+    return { ...value, backend: this.backend.info(), fallback };
+  }
+
+  /**
+   * The image and report through preprocessing, the prompt generator and the SAM image encoder, as
+   * host arrays; the current image (the studio's case) is left alone. Batch evaluation keeps these,
+   * so every sweep re-runs only the decoder.
+   */
+  async encodeCase(image: DecodedImage, report: string): Promise<CaseEncoding> {
+    const { value } = await this.withFallback(async () => {
+      const encoded = await encodeImage(this.context(), image, report);
+      try {
+        return await detach(encoded);
+      } finally {
+        encoded.release();
+      }
+    });
+    return value;
+  }
+
+  /** An encoded case with another report: the prompt generator runs again, the image encoder does not. */
+  async encodeReport(encoding: CaseEncoding, report: string): Promise<CaseEncoding> {
+    return (await this.withFallback(() => withReport(this.context(), encoding, report))).value;
+  }
+
+  /** The decoder (and the cheap steps around it) on an encoded case. */
+  async decodeCase(encoding: CaseEncoding, settings: PromptSettings): Promise<DecodeResult> {
+    const chosen = checkSettings(settings, this.manifest);
+    const { value, fallback } = await this.withFallback(async () => {
+      const attached = attach(this.context(), encoding);
+      try {
+        return await decodePrompts(this.context(), attached, chosen);
+      } finally {
+        attached.release();
+      }
+    });
     return { ...value, backend: this.backend.info(), fallback };
   }
 

@@ -1,13 +1,30 @@
 /**
  * Evaluation over labelled cases (image, ground-truth mask, report), shared by the worker and the
- * CLI: per case the engine's mask is scored with Dice and IoU at the original resolution
- * (models/README.md section 7). A bad case (undecodable file, size mismatch, empty report) becomes
- * a one-line error naming its file and the loop goes on with the rest.
+ * CLI: each case is encoded once (host arrays, ./case-encoding.ts) and its mask is scored with Dice
+ * and IoU at the original resolution (models/README.md section 7) for the given settings, and for
+ * every sweep setting when asked (./sweep.ts). A bad case (undecodable file, size mismatch, empty
+ * report) becomes a one-line error naming its file and the loop goes on with the rest.
  */
-import { binaryMask, decodeChecked, dice, iou, summarize, truthWarnings } from '../pipeline/index';
-import type { ImageInput, InputWarning } from '../pipeline/index';
+import {
+  MaskSizeError,
+  modalityMismatch,
+  modelImage,
+  openInput,
+  openMask,
+  summarize,
+  type CodecOptions,
+  type DecodedImage,
+  type ImageInput,
+  type InputWarning,
+  type SweepSetting,
+} from '../pipeline/index';
+import type { CaseEncoding } from './case-encoding';
 import type { Engine } from './engine';
 import type { PromptSettings } from './results';
+import { scoreDecode, type CaseScores } from './scores';
+import { sweepEncoded } from './sweep';
+
+export type { CaseScores } from './scores';
 
 export interface EvalCaseInput {
   id: string;
@@ -21,23 +38,17 @@ export interface EvalCaseInput {
   problem?: string;
 }
 
-export interface EvalCaseResult {
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+export interface EvalCaseResult extends Nullable<CaseScores> {
   /** 0-based position in the input. */
   index: number;
   id: string;
   /** Null when the case was evaluated. */
   error: string | null;
-  dice: number | null;
-  iou: number | null;
-  /** The decoder's own IoU estimate. */
-  predictedIou: number | null;
-  /** How many Top-k points the decoder got (0 when the points prompt is off). */
-  points: number | null;
-  /** The highest coarse-mask probability of the image and report. */
-  coarseMax: number | null;
-  /** The report parser's verdict; an unreadable report is still evaluated. */
-  readable: boolean | null;
-  unreadableReason: string | null;
+  /** Lesion pixels of the ground truth, and pixels of the image (the lesion's share is their ratio). */
+  lesionPixels: number | null;
+  imagePixels: number | null;
   /** Accepted but doubtful inputs (a tiny image, a mask that is not binary, empty, full or the image itself). */
   warnings: (InputWarning & { file: string })[];
   ms: number;
@@ -57,61 +68,119 @@ export interface EvalSummary {
   seconds: number;
 }
 
-export interface EvaluateOptions {
-  onCase?: (result: EvalCaseResult) => void | Promise<void>;
-  /** Checked between cases; true stops the loop (the summary says cancelled). */
-  shouldStop?: () => boolean;
+/** A decoded, checked case: the model's image, its binary ground truth and what is doubtful about them. */
+export interface PreparedCase {
+  /** The image as the bundle's graphs are given it (a DICOM rendered to its expected input). */
+  image: DecodedImage;
+  truth: Uint8Array;
+  warnings: (InputWarning & { file: string })[];
 }
 
-async function evaluateOne(
+/** What a scored case leaves behind besides its row: its encoding and truth (for a cache) and its sweep scores. */
+export interface EncodedCase {
+  id: string;
+  report: string;
+  encoding: CaseEncoding;
+  truth: Uint8Array;
+  sweep: Record<string, CaseScores>;
+}
+
+/** How a case's files are opened. */
+export interface OpenCaseOptions {
+  /** Where the DICOM codecs' WebAssembly is (browser builds). */
+  codecs?: CodecOptions;
+  /** Score DICOM images of a modality the bundle does not expect (else such a case is an error). */
+  anyModality?: boolean;
+}
+
+export interface EvaluateOptions extends OpenCaseOptions {
+  onCase?: (result: EvalCaseResult, encoded: EncodedCase | null) => void | Promise<void>;
+  /** Checked between cases; true stops the loop (the summary says cancelled). */
+  shouldStop?: () => boolean;
+  /** Sweep settings decoded on every case besides `settings` (their scores come with `onCase`). */
+  sweep?: readonly SweepSetting[];
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
+/**
+ * Opens and checks a case's image (PNG, JPEG or DICOM, rendered to the bundle's expected input),
+ * ground truth (PNG/JPEG or a DICOM SEG made on the image) and report; throws a one-line error
+ * naming the file.
+ */
+export async function prepareCase(engine: Engine, c: EvalCaseInput, options: OpenCaseOptions = {}): Promise<PreparedCase> {
+  const imageName = c.imageName ?? c.id;
+  const maskName = c.maskName ?? `${c.id} (mask)`;
+  if (c.problem !== undefined) throw new Error(c.problem);
+  try {
+    if (c.report.trim() === '') throw new Error(`${imageName}: empty report`);
+    const expected = engine.manifest.expected_input;
+    const input = await openInput(c.image, imageName, { codecs: options.codecs });
+    const mismatch = modalityMismatch(input, expected);
+    if (mismatch !== null && options.anyModality !== true) throw new Error(`${imageName}: ${mismatch.message}`);
+    const { mask: truth, warnings: maskWarnings } = await openMask(c.mask, maskName, input).catch((error: unknown) => {
+      if (!(error instanceof MaskSizeError)) throw error;
+      const { mask, image } = error;
+      throw new Error(`${maskName}: mask is ${mask.width}x${mask.height}, ${imageName} is ${image.width}x${image.height}`);
+    });
+    const named = (file: string, warnings: InputWarning[]) => warnings.map((w) => ({ ...w, file }));
+    const imageWarnings = mismatch === null ? input.warnings : [...input.warnings, mismatch];
+    return {
+      image: modelImage(input, expected),
+      truth,
+      warnings: [...named(imageName, imageWarnings), ...named(maskName, maskWarnings)],
+    };
+  } catch (error) {
+    const message = firstLine(error);
+    throw new Error(message.includes(imageName) || message.includes(maskName) ? message : `${imageName}: ${message}`, { cause: error });
+  }
+}
+
+const UNSCORED: Nullable<CaseScores> = {
+  dice: null,
+  iou: null,
+  predictedIou: null,
+  points: null,
+  coarseMax: null,
+  readable: null,
+  unreadableReason: null,
+  gpfcAgreement: null,
+};
+
+/** One case: encoded once, decoded with `settings` (and each sweep setting), scored; errors become rows. */
+export async function evaluateCase(
   engine: Engine,
   c: EvalCaseInput,
   index: number,
   settings: PromptSettings,
-): Promise<EvalCaseResult> {
+  sweep: readonly SweepSetting[],
+  open: OpenCaseOptions = {},
+): Promise<{ row: EvalCaseResult; encoded: EncodedCase | null }> {
   const start = performance.now();
-  const imageName = c.imageName ?? c.id;
-  const maskName = c.maskName ?? `${c.id} (mask)`;
-  const empty = {
-    index,
-    id: c.id,
-    dice: null,
-    iou: null,
-    predictedIou: null,
-    points: null,
-    coarseMax: null,
-    readable: null,
-    unreadableReason: null,
-    warnings: [],
-  };
-  if (c.problem !== undefined) return { ...empty, error: c.problem, ms: 0 };
+  const failed = (error: unknown) => ({
+    row: { index, id: c.id, error: firstLine(error), ...UNSCORED, lesionPixels: null, imagePixels: null, warnings: [], ms: performance.now() - start },
+    encoded: null,
+  });
+  let prepared: PreparedCase;
   try {
-    if (c.report.trim() === '') throw new Error(`${imageName}: empty report`);
-    const { image, warnings: imageWarnings } = await decodeChecked(c.image, imageName);
-    const { image: mask, jpeg } = await decodeChecked(c.mask, maskName);
-    if (image.width !== mask.width || image.height !== mask.height) {
-      throw new Error(`${maskName}: mask is ${mask.width}x${mask.height}, ${imageName} is ${image.width}x${image.height}`);
-    }
-    const result = await engine.analyze(image, c.report, settings);
-    const truth = binaryMask(mask);
-    const named = (file: string, warnings: InputWarning[]) => warnings.map((w) => ({ ...w, file }));
-    return {
-      ...empty,
-      warnings: [...named(imageName, imageWarnings), ...named(maskName, truthWarnings(mask, truth, image, jpeg))],
-      error: null,
-      dice: dice(result.mask, truth),
-      iou: iou(result.mask, truth),
-      predictedIou: result.iou,
-      points: result.points.length,
-      coarseMax: result.coarse.probabilities.reduce((a, b) => Math.max(a, b), 0),
-      readable: result.report.readable,
-      unreadableReason: result.report.reason,
-      ms: performance.now() - start,
-    };
+    prepared = await prepareCase(engine, c, open);
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-    const named = message.includes(imageName) || message.includes(maskName) ? message : `${imageName}: ${message}`;
-    return { ...empty, error: named, ms: performance.now() - start };
+    return failed(error);
+  }
+  const imageName = c.imageName ?? c.id;
+  try {
+    const { image, truth, warnings } = prepared;
+    const encoding = await engine.encodeCase(image, c.report);
+    const scores = scoreDecode(await engine.decodeCase(encoding, settings), encoding, c.report, truth);
+    const swept = sweep.length > 0 ? await sweepEncoded(engine, { id: c.id, report: c.report, encoding, truth }, sweep, settings) : {};
+    const lesionPixels = truth.reduce((n, v) => n + v, 0);
+    const row = { index, id: c.id, error: null, ...scores, lesionPixels, imagePixels: truth.length, warnings, ms: performance.now() - start };
+    return { row, encoded: { id: c.id, report: c.report, encoding, truth, sweep: swept } };
+  } catch (error) {
+    const message = firstLine(error);
+    return failed(message.includes(imageName) ? message : `${imageName}: ${message}`);
   }
 }
 
@@ -152,9 +221,9 @@ export async function evaluateCases(
       cancelled = true;
       break;
     }
-    const row = await evaluateOne(engine, c, rows.length, settings);
+    const { row, encoded } = await evaluateCase(engine, c, rows.length, settings, options.sweep ?? [], options);
     rows.push(row);
-    await options.onCase?.(row);
+    await options.onCase?.(row, encoded);
   }
   return { rows, summary: summarizeCases(rows, settings, (performance.now() - start) / 1000, cancelled) };
 }

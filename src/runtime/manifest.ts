@@ -5,7 +5,7 @@
  * would read its outputs is refused, naming the field. The types live in `pipeline/contract.ts`.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import manifestSchema from '../../models/manifest.schema.json' with { type: 'json' };
 import { CLS_ID, GRAPH_NAMES, PAD_ID, PARSER_VERSION, REGIONS, SEP_ID, SPECIAL_TOKENS, UNK_ID } from '../pipeline/index';
 import type { Manifest } from '../pipeline/index';
@@ -15,9 +15,20 @@ const FORMAT_VERSION = manifestSchema.properties.format_version.const;
 
 export type ManifestValidation = { ok: true; manifest: Manifest } | { ok: false; errors: string[] };
 
-let compiled: ValidateFunction<Manifest> | undefined;
+/** A compiled schema check, as Ajv makes it: true, or false with `errors` set. */
+export type SchemaCheck = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function schemaValidator(): ValidateFunction<Manifest> {
+let compiled: SchemaCheck | undefined;
+
+/**
+ * Validates with a check compiled at build time (scripts/vite/manifest-validator.ts): the browser
+ * worker's Content-Security-Policy forbids the `new Function` Ajv compiles schemas with.
+ */
+export function usePrecompiledSchema(check: SchemaCheck): void {
+  compiled = check;
+}
+
+function schemaValidator(): SchemaCheck {
   compiled ??= new Ajv2020({ allErrors: true, strict: true }).compile<Manifest>(manifestSchema);
   return compiled;
 }
@@ -75,6 +86,13 @@ function formatVersionError(data: unknown): string | null {
       'migrate the bundle with `cd models && python3 -m locus.export.migrate BUNDLE`'
     );
   }
+  const fields = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  if (version === FORMAT_VERSION && !('expected_input' in fields)) {
+    return (
+      '/expected_input: missing: the bundle does not say what input it expects (needed to read DICOM); ' +
+      'complete it with `cd models && python3 -m locus.export.migrate BUNDLE`'
+    );
+  }
   if (typeof version === 'number' && version > FORMAT_VERSION) {
     return `/format_version: ${version} is newer than this Locus reads (${FORMAT_VERSION}): update Locus to open this bundle`;
   }
@@ -89,6 +107,7 @@ export function validateManifest(data: unknown): ManifestValidation {
   if (!validate(data)) {
     return { ok: false, errors: (validate.errors ?? []).map(formatError) };
   }
-  const errors = [...contractErrors(data), ...pipelineErrors(data)];
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, manifest: data };
+  const manifest = data as Manifest;
+  const errors = [...contractErrors(manifest), ...pipelineErrors(manifest)];
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, manifest };
 }

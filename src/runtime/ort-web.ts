@@ -105,6 +105,7 @@ class WebBackend implements OrtBackend {
       requested: this.requested,
       adapter: this.gpu?.adapter ?? null,
       fallbackReason: this.fallbackReason,
+      wasm: { threads: ort.env.wasm.numThreads ?? 1, crossOriginIsolated: globalThis.crossOriginIsolated === true },
     };
   }
 

@@ -63,6 +63,11 @@ export interface BackendInfo {
   adapter: AdapterInfo | null;
   /** Why `ep` differs from `requested` (no adapter, device lost, session failure), else null. */
   fallbackReason: string | null;
+  /**
+   * Threads of the WebAssembly CPU kernels (onnxruntime-web; more than 1 only in a cross-origin
+   * isolated page, which SharedArrayBuffer needs), and whether the page is isolated.
+   */
+  wasm?: { threads: number; crossOriginIsolated: boolean };
 }
 
 export interface OrtBackend {

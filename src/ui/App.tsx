@@ -3,7 +3,7 @@
  * timings and export on the right, and the status line on top. State lives in the zustand stores
  * (./state) and react-query (./hooks); this file only lays the panels out.
  */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useDefaultBundle } from './hooks/bundle';
 import { useDisplayed, useMetrics } from './hooks/decode';
@@ -20,7 +20,31 @@ import { TimingsPanel } from './panels/TimingsPanel';
 import { ViewerPane } from './panels/ViewerPane';
 import { useCase } from './state/case';
 import { usePrompts } from './state/prompts';
+import { usePwa } from './pwa';
+import { useWorkbench, type View } from './state/workbench';
 import './app.css';
+
+const Workbench = lazy(() => import('./workbench/Workbench'));
+
+const VIEWS: [View, string][] = [
+  ['studio', 'Studio'],
+  ['workbench', 'Workbench'],
+];
+
+/** Studio (one case) or Workbench (a dataset); the case's panels stay on the left in both. */
+function ViewTabs() {
+  const view = useWorkbench((s) => s.view);
+  const setView = useWorkbench((s) => s.setView);
+  return (
+    <div className="view-tabs" role="tablist" aria-label="View">
+      {VIEWS.map(([name, label]) => (
+        <button key={name} type="button" role="tab" id={`tab-${name}`} aria-selected={view === name} aria-controls="view-panel" onClick={() => setView(name)}>
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 /**
  * All work is local (a worker, and files served with the page), so nothing waits for the browser
@@ -53,6 +77,21 @@ function useUndoKeys(): void {
   }, []);
 }
 
+/** A new version of the studio is installed: the user reloads into it when the case allows. */
+function UpdatePrompt() {
+  const ready = usePwa((s) => s.updateReady);
+  const update = usePwa((s) => s.update);
+  if (!ready) return null;
+  return (
+    <div className="update-prompt" role="alert">
+      A new version of Locus is ready.{' '}
+      <button type="button" onClick={update}>
+        Reload to update
+      </button>
+    </div>
+  );
+}
+
 function Studio() {
   const { noBundles } = useDefaultBundle();
   useWorkerRecovery();
@@ -61,11 +100,14 @@ function Studio() {
   const metrics = useMetrics(displayed.result);
   const layers = useLayers(displayed);
   const analysis = useCase((s) => s.analysis);
+  const view = useWorkbench((s) => s.view);
   return (
-    <div className="studio">
+    <div className={`studio${view === 'workbench' ? ' with-workbench' : ''}`}>
       <header className="topbar">
         <h1>Locus studio</h1>
+        <ViewTabs />
         <StatusBar displayed={displayed} />
+        <UpdatePrompt />
         <span className="disclaimer">Research tool, not a medical device</span>
       </header>
       <aside className="column left" aria-label="Inputs">
@@ -73,15 +115,25 @@ function Studio() {
         <SampleGallery />
         <BundlePanel noBundles={noBundles} />
       </aside>
-      <main className="centre">
-        <ViewerPane layers={layers} stale={displayed.stale} />
-      </main>
-      <aside className="column right" aria-label="Analysis">
-        <PromptLab displayed={displayed} metrics={metrics} />
-        <LocationPanel analysis={analysis} stale={displayed.stale} />
-        <ExportPanel displayed={displayed} metrics={metrics} layers={layers} />
-        <TimingsPanel analysis={analysis} displayed={displayed} />
-      </aside>
+      {view === 'workbench' ? (
+        <main className="workbench-main" id="view-panel" role="tabpanel" aria-labelledby="tab-workbench">
+          <Suspense fallback={<p className="hint">Loading the workbench…</p>}>
+            <Workbench />
+          </Suspense>
+        </main>
+      ) : (
+        <>
+          <main className="centre" id="view-panel" role="tabpanel" aria-labelledby="tab-studio">
+            <ViewerPane layers={layers} stale={displayed.stale} />
+          </main>
+          <aside className="column right" aria-label="Analysis">
+            <PromptLab displayed={displayed} metrics={metrics} />
+            <LocationPanel analysis={analysis} stale={displayed.stale} />
+            <ExportPanel displayed={displayed} metrics={metrics} layers={layers} />
+            <TimingsPanel analysis={analysis} displayed={displayed} />
+          </aside>
+        </>
+      )}
     </div>
   );
 }

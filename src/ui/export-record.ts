@@ -2,7 +2,7 @@
  * The JSON record of a result (what a reader needs to reproduce or audit it), and file downloads.
  * Plain data only: everything here already crossed from the worker.
  */
-import type { BundleSummary, DecodeResult, MaskMetrics } from '../worker/api';
+import type { BundleSummary, DecodeResult, DicomSummary, MaskMetrics } from '../worker/api';
 import type { Analysis } from './state/case';
 
 export interface RecordInputs {
@@ -12,10 +12,20 @@ export interface RecordInputs {
   metrics: MaskMetrics | null;
   imageName: string | null;
   truthName: string | null;
+  /** The DICOM facts of the image (never the patient), or null for PNG/JPEG. */
+  dicom?: DicomSummary | null;
+}
+
+/** What the record says about a DICOM input and how the model's input was made from it. */
+function inputRecord(dicom: DicomSummary | null, bundle: BundleSummary) {
+  if (dicom === null) return { kind: 'raster' as const };
+  const { modality, sopClass, transferSyntax, frames, unit, spacing } = dicom.info;
+  const renderedAs = bundle.manifest.expected_input;
+  return { kind: 'dicom' as const, modality, sopClass, transferSyntax, frame: dicom.frame + 1, frames, unit, spacing, renderedAs };
 }
 
 /** Everything in the record comes from the analysis and the result, so the report and its regions always agree. */
-export function resultRecord({ bundle, analysis, result, metrics, imageName, truthName }: RecordInputs) {
+export function resultRecord({ bundle, analysis, result, metrics, imageName, truthName, dicom = null }: RecordInputs) {
   const { userPoints, ...prompts } = result.settings;
   return {
     tool: 'Locus studio',
@@ -23,6 +33,7 @@ export function resultRecord({ bundle, analysis, result, metrics, imageName, tru
     analysisId: analysis.analysisId,
     bundle: { id: bundle.manifest.bundle_id, title: bundle.manifest.title, modality: bundle.manifest.modality, source: bundle.source },
     image: { name: imageName, width: result.width, height: result.height },
+    input: inputRecord(dicom, bundle),
     report: analysis.reportText,
     warnings: analysis.warnings,
     parsedReport: { ...analysis.report, regions: analysis.gpfc.regions },

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { appendFileSync, copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { binaryMask, decodeImage, dice, iou } from '../../src/pipeline/index';
@@ -15,20 +15,15 @@ import { fsBundleSource } from '../../src/runtime/bundle-node';
 import { Engine } from '../../src/runtime/engine';
 import { createNodeBackend } from '../../src/runtime/ort-node';
 import { BUNDLE_DIR } from '../runtime/fixture-cases';
-import { lvitFolder, samples, SAMPLES_DIR, tempDir, writeReportsCsv, type Sample } from './lvit-folder';
+import { lvitFolder, samples, SAMPLES_DIR, scratchDirs, writeReportsCsv, type Sample } from './lvit-folder';
 import { locus } from './run-locus';
 
 const run = promisify(execFile);
 const chosen = samples().slice(0, 3);
-const made: string[] = [];
+const dirs = scratchDirs();
+const scratch = dirs.make;
 
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function scratch(prefix: string): string {
-  const dir = tempDir(prefix);
-  made.push(dir);
-  return dir;
-}
+afterAll(() => dirs.removeAll());
 
 interface Expected {
   dice: number;
@@ -119,7 +114,7 @@ describe('locus eval', () => {
 
   it.each(['csv', 'xlsx'] as const)('scores a small LViT folder with %s reports as the engine does', async (kind) => {
     const data = lvitFolder(chosen, kind);
-    made.push(data);
+    dirs.add(data);
     const out = path.join(data, 'results.json');
     const csv = path.join(data, 'results.csv');
     const result = await locus('eval', '--bundle', BUNDLE_DIR, '--data', data, '--out', out, '--csv', csv);
@@ -141,14 +136,14 @@ describe('locus eval', () => {
     expect(result.out).toContain(`cases: ${chosen.length} scored of ${chosen.length}`);
     expect(result.out).toContain(`mean Dice: ${mean('dice').toFixed(4)}`);
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
-      'id,dice,iou,predicted_iou,points,coarse_max,readable,unreadable_reason,error,warnings,ms',
+      'id,dice,iou,predicted_iou,points,coarse_max,readable,unreadable_reason,error,warnings,ms,gpfc_agreement,lesion_pixels,image_pixels',
     );
   }, 120_000);
 
   it('reports each bad case as one line naming its file and scores the others (exit 3)', async () => {
     const [good, other] = chosen as [Sample, Sample];
     const data = lvitFolder([good], 'csv');
-    made.push(data);
+    dirs.add(data);
     const img = (n: string) => path.join(data, 'images', n);
     writeFileSync(img('truncated.png'), readFileSync(path.join(SAMPLES_DIR, good.image)).subarray(0, 300));
     copyFileSync(path.join(SAMPLES_DIR, good.mask), path.join(data, 'masks', 'truncated.png'));
@@ -184,7 +179,7 @@ describe('locus eval', () => {
   it('--cases keeps the listed stems and --reports reads another report table', async () => {
     const [first, second, third] = chosen as [Sample, Sample, Sample];
     const data = lvitFolder(chosen, 'csv');
-    made.push(data);
+    dirs.add(data);
     const ids = path.join(data, 'fold.txt');
     writeFileSync(ids, `${third.id}\n# held out\n\n${first.id}\n`);
     const out = path.join(data, 'fold.json');

@@ -52,7 +52,7 @@ async function countingBackend(): Promise<{ backend: OrtBackend; sessions: () =>
 describe('loadBundle', () => {
   it('loads and verifies the bundle, reporting progress for every file', async () => {
     const progress: BundleProgress[] = [];
-    const bundle = await loadBundle(fsBundleSource(BUNDLE_DIR), (p) => progress.push(p));
+    const bundle = await loadBundle(fsBundleSource(BUNDLE_DIR), { onProgress: (p) => progress.push(p) });
     const files = new Set(progress.map((p) => p.file));
     for (const graph of Object.values(bundle.manifest.graphs)) {
       expect(files).toContain(graph.file);

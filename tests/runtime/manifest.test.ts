@@ -40,6 +40,7 @@ function minimalManifest(): Manifest {
       std: [0.25],
       window: null,
     },
+    expected_input: { description: 'an 8-bit chest radiograph', dicom_modalities: ['CR', 'DX'], mapping: { kind: 'full-range' }, bits: 8 },
     tokenizer: {
       kind: 'wordpiece',
       vocab_file: 'vocab.txt',
@@ -159,6 +160,23 @@ describe('validateManifest', () => {
     expect(errorsOf(manifest)).toEqual([
       `/report_parser: the bundle was made for 'locus-report v2', this runtime parses reports with '${PARSER_VERSION}'`,
     ]);
+  });
+
+  it('sends a manifest that does not say what input it expects to the migration', () => {
+    const without: Partial<Manifest> = minimalManifest();
+    delete without.expected_input;
+    expect(errorsOf(without)).toEqual([
+      '/expected_input: missing: the bundle does not say what input it expects (needed to read DICOM); ' +
+        'complete it with `cd models && python3 -m locus.export.migrate BUNDLE`',
+    ]);
+  });
+
+  it('checks the expected input: a window needs HU and a width, a full range nothing else', () => {
+    const manifest = minimalManifest();
+    manifest.expected_input.mapping = { kind: 'window', units: 'HU', function: 'LINEAR', center: -600, width: 0 };
+    expect(errorsOf(manifest).join('; ')).toContain('/expected_input/mapping');
+    manifest.expected_input.mapping = { kind: 'window', units: 'HU', function: 'LINEAR', center: -600, width: 1500 };
+    expect(errorsOf(manifest)).toEqual([]);
   });
 
   it('sends a format-1 manifest to the migration', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resultRecord, stem } from '../../src/ui/export-record';
 import type { Analysis } from '../../src/ui/state/case';
-import type { BundleSummary } from '../../src/worker/api';
+import type { BundleSummary, DicomInfo } from '../../src/worker/api';
 
 const settings = { k: 3, theta: 0.9, useCoarse: true, usePoints: false, useText: true, userPoints: [{ point: { x: 4, y: 5 }, label: 1 }] };
 const backend = { library: 'onnxruntime-web', version: '1.30.0', ep: 'webgpu', requested: 'webgpu', adapter: null, fallbackReason: null };
@@ -65,5 +65,26 @@ describe('resultRecord', () => {
   it('names files after the image', () => {
     expect(stem('chest.x-ray.png')).toBe('chest.x-ray');
     expect(stem(null)).toBe('locus');
+  });
+});
+
+describe('resultRecord of a DICOM image', () => {
+  it('says what the image was and how the model input was made from it, and nothing of the patient', () => {
+    const expected = { description: 'lung window', dicom_modalities: ['CT'], mapping: { kind: 'window', units: 'HU', function: 'LINEAR', center: -400, width: 1300 }, bits: 8 };
+    const ctBundle = { ...bundle, manifest: { ...bundle.manifest, expected_input: expected } } as unknown as BundleSummary;
+    const info: DicomInfo = {
+      modality: 'CT', sopClass: 'CT Image', transferSyntax: { uid: '1.2.840.10008.1.2.1', name: 'Explicit VR Little Endian', lossy: false },
+      rows: 1, columns: 2, frames: 3, bitsStored: 16, signed: true, photometric: 'MONOCHROME2', unit: 'HU',
+      spacing: { row: 0.7, column: 0.7, at: 'patient' }, bodyPart: 'CHEST', viewPosition: null, imageType: [],
+    };
+    const record = resultRecord({
+      bundle: ctBundle, analysis, result: analysis, metrics: null, imageName: 'slice.dcm', truthName: null,
+      dicom: { info, frame: 1, windows: [], voiLut: null },
+    });
+    expect(record.input).toEqual({
+      kind: 'dicom', modality: 'CT', sopClass: 'CT Image', transferSyntax: info.transferSyntax, frame: 2, frames: 3, unit: 'HU',
+      spacing: info.spacing, renderedAs: expected,
+    });
+    expect(resultRecord({ bundle, analysis, result: analysis, metrics: null, imageName: 'a.png', truthName: null }).input).toEqual({ kind: 'raster' });
   });
 });

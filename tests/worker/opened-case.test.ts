@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import type { Manifest } from '../../src/pipeline/index';
 import { OpenedCase } from '../../src/worker/opened-case';
 
 const png = (width: number, height: number, values: number[]) =>
@@ -42,7 +45,7 @@ describe('OpenedCase', () => {
     const opened = new OpenedCase();
     await opened.open(png(1, 1, [5]));
     await expect(opened.open(new TextEncoder().encode('hello'))).rejects.toThrow('cannot read the image: a text file, not an image');
-    expect(opened.current().width).toBe(1);
+    expect(opened.opened()).toMatchObject({ kind: 'raster', image: { width: 1 } });
     await expect(opened.setTruth(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2))).rejects.toThrow(
       /cannot read the ground truth mask: corrupt PNG/,
     );
@@ -69,5 +72,50 @@ describe('OpenedCase', () => {
 
   it('needs an image before a ground truth', async () => {
     await expect(new OpenedCase().setTruth(png(1, 1, [1]))).rejects.toThrow(/open an image first/);
+  });
+});
+
+describe('OpenedCase with DICOM', () => {
+  const read = (file: string) => new Uint8Array(readFileSync(path.resolve(import.meta.dirname, '../..', file)));
+  const ctBundle = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/medseg-ct/manifest.json'), 'utf8')) as Manifest;
+  const cxrBundle = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/demo-cxr/manifest.json'), 'utf8')) as Manifest;
+
+  it('shows a CT in HU without the patient, gives the model the lung window, and the name and ID only when asked', async () => {
+    const opened = new OpenedCase();
+    const shown = await opened.open(read('public/samples/ct-phantom.dcm'));
+    expect(shown.dicom).toMatchObject({ info: { modality: 'CT', unit: 'HU' }, frame: 0 });
+    expect(shown.gray.scale).toEqual({ slope: 1, intercept: -33792, unit: 'HU' });
+    expect(JSON.stringify({ ...shown, gray: null })).not.toContain('Testpatient');
+    const model = opened.current(ctBundle.expected_input);
+    expect(model).toMatchObject({ width: 512, height: 512, channels: 1, bitDepth: 8 });
+    expect(opened.current(ctBundle.expected_input)).toBe(model);
+    expect(opened.current(cxrBundle.expected_input)).not.toBe(model);
+    expect(opened.identity()).toEqual({ name: 'Testpatient Jane', id: 'LOCUS-PHANTOM-0001' });
+  });
+
+  it('picks another frame of a multi-frame image as a new image, and scores against a SEG made on it', async () => {
+    const opened = new OpenedCase();
+    const first = await opened.open(read('tests/fixtures/dicom/ct-enhanced-3.dcm'));
+    expect(first.warnings.map((w) => w.message)).toContain('the DICOM image has 3 frames; frame 1 is used');
+    const third = await opened.selectFrame(2);
+    expect(third.imageId).not.toBe(first.imageId);
+    expect(third.dicom?.frame).toBe(2);
+    expect(third.warnings.map((w) => w.message)).toContain('the DICOM image has 3 frames; frame 3 is used');
+    const mask = new Uint8Array(512 * 512).fill(1, 5000, 9000);
+    const truth = await opened.setTruth(opened.segmentation(mask, { bundleId: 'locus-medseg-ct', version: 'test' }));
+    expect(truth!.mask.reduce((n, v) => n + v, 0)).toBe(4000);
+    expect(opened.score(mask)?.dice).toBe(1);
+    await opened.selectFrame(0);
+    await expect(opened.setTruth(opened.segmentation(mask, { bundleId: 'x', version: 'test' }))).resolves.toBeTruthy();
+  });
+
+  it('refuses a SEG for a PNG image export, and a SEG made on another image as ground truth', async () => {
+    const opened = new OpenedCase();
+    await opened.open(read('public/samples/ct-phantom.dcm'));
+    const seg = opened.segmentation(new Uint8Array(512 * 512), { bundleId: 'x', version: 'test' });
+    await opened.open(read('tests/fixtures/dicom/ct-phantom-j2k.dcm'));
+    await expect(opened.setTruth(seg)).rejects.toThrow('cannot read the ground truth mask: the SEG was not made on this image');
+    await opened.open(png(2, 2, [1, 2, 3, 4]));
+    expect(() => opened.segmentation(new Uint8Array(4), { bundleId: 'x', version: 'test' })).toThrow('a DICOM SEG needs a DICOM image');
   });
 });

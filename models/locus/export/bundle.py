@@ -14,7 +14,7 @@ import torch
 
 from ..constants import (
     FORMAT_VERSION, MASK_LOGIT_THRESHOLD, MAX_POINTS, REGIONS, SPECIAL_TOKENS, THETA_DEFAULT,
-    TOPK_DEFAULT, TOPK_MAX,
+    TOPK_DEFAULT, TOPK_MAX, expected_input,
 )
 from ..checkpoint import Trained
 from ..data.report import PARSER_VERSION
@@ -77,6 +77,7 @@ def manifest(trained: Trained, *, info: dict, graphs: dict, vocab_path: Path,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "provenance": info["provenance"],
         "preprocess": trained.spec.to_manifest(),
+        "expected_input": expected_input(info["modality"]),
         "tokenizer": {
             "kind": "wordpiece", "vocab_file": vocab_path.name, "vocab_sha256": sha256(vocab_path),
             "vocab_size": len(trained.tokenizer.vocab), "lowercase": True,

@@ -1,6 +1,9 @@
-"""`python3 -m locus.export.migrate BUNDLE [BUNDLE ...]`: a format-1 manifest.json to format 2.
+"""`python3 -m locus.export.migrate BUNDLE [BUNDLE ...]`: a format-1 manifest.json to format 2,
+and a format-2 one written before `expected_input` existed completed with it.
 
-Format 2 adds `report_parser` and replaces the free-form `metrics` with the typed record of
+`expected_input` (what input the bundle was trained on, for rendering DICOM) comes from
+constants.EXPECTED_INPUT for the manifest's modality, placed after `preprocess`; nothing else
+changes. Format 2 adds `report_parser` and replaces the free-form `metrics` with the typed record of
 `metrics_record.py`. Every figure moves to its place unchanged (same numbers, same rounding) and
 nothing that was not measured is added:
 - `report_parser` is `locus-report v1`, the only grammar there has been;
@@ -19,7 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..constants import FORMAT_VERSION
+from ..constants import FORMAT_VERSION, expected_input
 from ..data.report import PARSER_VERSION
 from ..paths import resolve
 from ..schema import check_manifest
@@ -120,13 +123,32 @@ def _renamed(text: str) -> str:
     return text
 
 
+def with_expected_input(doc: dict) -> dict:
+    """`doc` with `expected_input` after `preprocess` (from the constants, by modality); as is if present."""
+    if "expected_input" in doc:
+        return doc
+    out = {}
+    for key, value in doc.items():
+        out[key] = value
+        if key == "preprocess":
+            out["expected_input"] = expected_input(doc["modality"])
+    return out
+
+
 def migrate(doc: dict) -> dict:
-    """A format-1 manifest as format 2 (keys in the exporter's order); checked against the schema."""
+    """A format-1 manifest as format 2 (keys in the exporter's order), or a format-2 one without
+    `expected_input` completed; checked against the schema."""
+    if doc.get("format_version") == FORMAT_VERSION:
+        out = with_expected_input(doc)
+        check_manifest(out)
+        return out
     if doc.get("format_version") != 1:
         raise ValueError(f"format_version {doc.get('format_version')!r}: only format 1 is migrated")
     out = {}
     for key, value in doc.items():
         out[key] = value
+        if key == "preprocess":
+            out["expected_input"] = expected_input(doc["modality"])
         if key == "tokenizer":
             out["report_parser"] = PARSER_VERSION
     provenance = doc["provenance"]
@@ -146,11 +168,13 @@ def main(argv: list[str] | None = None) -> None:
     for bundle in parser.parse_args(argv).bundles:
         path = resolve(bundle) / "manifest.json"
         doc = json.loads(path.read_text(encoding="utf-8"))
-        if doc.get("format_version") == FORMAT_VERSION:
-            print(f"{path}: already format {FORMAT_VERSION}")
+        if doc.get("format_version") == FORMAT_VERSION and "expected_input" in doc:
+            print(f"{path}: already format {FORMAT_VERSION} with expected_input")
             continue
         path.write_text(json.dumps(migrate(doc), indent=2) + "\n", encoding="utf-8")
-        print(f"{path}: format {doc.get('format_version')} -> {FORMAT_VERSION}")
+        what = "expected_input added" if doc.get("format_version") == FORMAT_VERSION else \
+            f"format {doc.get('format_version')} -> {FORMAT_VERSION}"
+        print(f"{path}: {what}")
 
 
 if __name__ == "__main__":

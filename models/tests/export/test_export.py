@@ -18,7 +18,7 @@ import pytest
 import torch
 from PIL import Image
 
-from locus.constants import MAX_POINTS, REGIONS, THETA_DEFAULT, TOPK_DEFAULT
+from locus.constants import EXPECTED_INPUT, MAX_POINTS, REGIONS, THETA_DEFAULT, TOPK_DEFAULT
 from locus.checkpoint import Trained
 from locus.data.report import PARSER_VERSION
 from locus.data.preprocess import PreprocessSpec
@@ -119,6 +119,8 @@ def test_manifest_is_valid_and_matches_the_files(trained, bundle, tmp_path):
     assert doc["report_parser"] == PARSER_VERSION and doc["metrics"] is None
     assert (doc["prompts"]["k"], doc["prompts"]["theta"]) == (TOPK_DEFAULT, THETA_DEFAULT)
     assert doc["preprocess"]["input_size"] == 64
+    assert doc["expected_input"] == EXPECTED_INPUT[INFO["modality"]]
+    assert list(doc).index("expected_input") == list(doc).index("preprocess") + 1
 
 
 def test_schema_names_what_is_wrong(trained, bundle, tmp_path):

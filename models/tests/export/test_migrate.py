@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from locus.constants import EXPECTED_INPUT
 from locus.data.report import PARSER_VERSION
 from locus.export.migrate import main, migrate
 
@@ -85,6 +86,17 @@ def test_a_cross_validation_keeps_every_figure():
 def test_no_metrics_become_null_and_format_2_is_not_migrated_again(capsys):
     assert migrate(format_1({}))["metrics"] is None
     with pytest.raises(ValueError, match="only format 1"):
-        migrate(json.loads((MODELS / "demo-cxr" / "manifest.json").read_text()))
+        migrate({"format_version": 0})
     main(["demo-cxr"])
-    assert capsys.readouterr().out.endswith("demo-cxr/manifest.json: already format 2\n")
+    assert capsys.readouterr().out.endswith("demo-cxr/manifest.json: already format 2 with expected_input\n")
+
+
+@pytest.mark.parametrize("bundle", ["demo-cxr", "medseg-ct"])
+def test_expected_input_comes_from_the_constants_and_changes_nothing_else(bundle):
+    shipped = json.loads((MODELS / bundle / "manifest.json").read_text())
+    assert shipped["expected_input"] == EXPECTED_INPUT[shipped["modality"]]
+    without = {k: v for k, v in shipped.items() if k != "expected_input"}
+    assert migrate(without) == shipped and list(migrate(without)) == list(shipped)
+    assert migrate(shipped) == shipped
+    from_format_1 = migrate(format_1({}))
+    assert list(from_format_1).index("expected_input") == list(from_format_1).index("preprocess") + 1

@@ -9,6 +9,7 @@ import type { BundleSummary, LoadProgress, WorkerBundleSource } from '../../work
 import { useBundleState, type BundleChoice } from '../state/bundle';
 import { useCase } from '../state/case';
 import { usePrompts } from '../state/prompts';
+import { appScope, requestPersistence } from '../pwa';
 import { errorMessage, isCrash, locusWorker, proxy } from '../worker-client';
 
 export interface ShippedBundle {
@@ -17,6 +18,8 @@ export interface ShippedBundle {
   path: string;
   title: string;
   modality: string;
+  /** The DICOM Modality values it expects (its manifest's expected_input). */
+  dicomModalities: string[];
 }
 
 /** A local file of the app (the sample list, the bundle list), with errors that say what failed. */
@@ -51,7 +54,32 @@ export function shippedChoice(bundle: ShippedBundle): BundleChoice {
 }
 
 function workerSource(choice: BundleChoice): WorkerBundleSource {
-  return choice.kind === 'url' ? { kind: 'url', base: choice.base } : { kind: 'files', files: choice.files };
+  if (choice.kind === 'url') return { kind: 'url', base: choice.base };
+  if (choice.kind === 'cache') return { kind: 'cache', key: choice.key };
+  return { kind: 'files', files: choice.files };
+}
+
+const LAST_BUNDLE = () => `locus.lastBundle ${appScope()}`;
+
+/** What to reopen next time: a URL, or a picked folder's offline copy (files cannot be reopened). */
+function remember(choice: BundleChoice, summary: BundleSummary): void {
+  const last: BundleChoice | null =
+    choice.kind === 'files' ? (summary.cache === null ? null : { kind: 'cache', key: summary.cache.key, label: choice.label }) : choice;
+  try {
+    if (last !== null) localStorage.setItem(LAST_BUNDLE(), JSON.stringify(last));
+  } catch {
+    // Storage refused (private mode): the studio opens the default bundle next time.
+  }
+}
+
+/** The bundle used last in this app (URL or offline copy), or null. */
+export function lastBundle(): BundleChoice | null {
+  try {
+    const stored = JSON.parse(localStorage.getItem(LAST_BUNDLE()) ?? 'null') as BundleChoice | null;
+    return stored !== null && (stored.kind === 'url' || stored.kind === 'cache') ? stored : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -75,8 +103,10 @@ export async function loadChoice(choice: BundleChoice): Promise<BundleSummary> {
   state.startLoading(choice);
   try {
     const onProgress = proxy((p: LoadProgress) => useBundleState.getState().setProgress(p));
-    const summary = await locusWorker().loadBundle(workerSource(choice), { ep: 'webgpu' }, onProgress);
+    const summary = await locusWorker().loadBundle(workerSource(choice), { ep: 'webgpu', scope: appScope() }, onProgress);
     swappedIn(summary, choice);
+    remember(choice, summary);
+    if (summary.cache !== null) void requestPersistence().then(() => useBundleState.getState().storageChanged());
     return summary;
   } catch (error) {
     const message = isCrash(error) ? `${errorMessage(error)}; try again` : errorMessage(error);
@@ -111,18 +141,36 @@ export function useActiveBundle(): BundleSummary | undefined {
   return useBundleState((s) => s.active?.summary);
 }
 
-/** Loads the first shipped bundle once, when the studio opens with none. */
+/** The last bundle used, else the first shipped one; a last one that no longer opens gives way to the shipped one. */
+async function openAtStart(first: ShippedBundle | undefined): Promise<void> {
+  const last = lastBundle();
+  const fallback = first === undefined ? null : shippedChoice(first);
+  if (last === null) {
+    if (fallback !== null) await loadChoice(fallback);
+    return;
+  }
+  try {
+    await loadChoice(last);
+  } catch (error) {
+    if (fallback === null || isCrash(error)) throw error;
+    await loadChoice(fallback);
+    useCase.getState().setNotice(`The bundle used last (${last.label}) did not open: ${errorMessage(error)}. ${fallback.label} is loaded instead.`);
+  }
+}
+
+/** Opens the bundle used last (or the first shipped one) once, when the studio opens with none. */
 export function useDefaultBundle(): { noBundles: boolean } {
   const shipped = useShippedBundles();
-  const { mutate } = useLoadBundle();
   const first = shipped.data?.[0];
+  const settled = shipped.isSuccess || shipped.isError;
   useEffect(() => {
     const { active, loading, failure } = useBundleState.getState();
-    if (first === undefined || active !== null || loading !== null || failure !== null) return;
-    const choice = shippedChoice(first);
+    if (!settled || active !== null || loading !== null || failure !== null) return;
+    const start = lastBundle() ?? (first === undefined ? null : shippedChoice(first));
+    if (start === null) return;
     // Marked as loading now, so a second run of this effect (React's strict mode) loads nothing more.
-    useBundleState.getState().startLoading(choice);
-    mutate(choice);
-  }, [first, mutate]);
-  return { noBundles: shipped.isSuccess && first === undefined };
+    useBundleState.getState().startLoading(start);
+    void openAtStart(first).catch(() => undefined);
+  }, [first, settled]);
+  return { noBundles: shipped.isSuccess && first === undefined && lastBundle() === null };
 }

@@ -9,7 +9,7 @@
  */
 import { useCallback } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { CaseAnalysis } from '../../worker/api';
+import type { CaseAnalysis, OpenedImage, PromptSettings } from '../../worker/api';
 import { useBundleState } from '../state/bundle';
 import { useCase } from '../state/case';
 import { usePrompts } from '../state/prompts';
@@ -28,11 +28,23 @@ function fail(prefix: string, error: unknown): void {
   else useCase.getState().setError(`${prefix}${errorMessage(error)}`);
 }
 
-export async function openImage(file: File): Promise<void> {
-  const opened = await locusWorker().openImage(file);
-  useCase.getState().setImage({ id: opened.imageId, name: file.name, file, gray: opened.gray, warnings: opened.warnings });
+/** Shows an image the worker opened (a file, or another frame of the DICOM on screen). */
+function showOpened(opened: OpenedImage, file: Blob, name: string): void {
+  const { imageId: id, gray, warnings, dicom } = opened;
+  useCase.getState().setImage({ id, name, file, gray, warnings, dicom, consentedBundle: null });
   useView.getState().resetView();
   usePrompts.getState().clearPoints();
+}
+
+export async function openImage(file: File): Promise<void> {
+  showOpened(await locusWorker().openImage(file), file, file.name);
+}
+
+/** Another frame (0-based) of the DICOM on screen: a new image for the worker; the file is not read again. */
+export async function selectFrame(frame: number): Promise<void> {
+  const image = useCase.getState().image;
+  if (image?.dicom == null) throw new Error('the image on screen has no frames to pick');
+  showOpened(await locusWorker().selectFrame(image.id, frame), image.file, image.name);
 }
 
 export async function openTruth(file: File | null): Promise<void> {
@@ -65,7 +77,9 @@ async function analyzeCase(): Promise<void> {
   await bundleReady();
   const { image, report } = useCase.getState();
   if (image === null) throw new Error('open an image first');
-  adopt(await locusWorker().analyzeOpened(image.id, report, usePrompts.getState().settings));
+  const bundleId = useBundleState.getState().active?.summary.manifest.bundle_id;
+  const anyModality = image.consentedBundle !== null && image.consentedBundle === bundleId;
+  adopt(await locusWorker().analyzeOpened(image.id, report, usePrompts.getState().settings, { anyModality }));
 }
 
 /** Analyses the case on screen unless an analysis is pending (the worker recovery re-runs with it). */
@@ -82,6 +96,13 @@ export function useOpenImage() {
   return useMutation({
     mutationFn: openImage,
     onError: (error, file) => fail(`${file.name}: `, error),
+  });
+}
+
+export function useSelectFrame() {
+  return useMutation({
+    mutationFn: selectFrame,
+    onError: (error, frame) => fail(`Frame ${frame + 1}: `, error),
   });
 }
 
@@ -105,25 +126,63 @@ export function useSegment(): () => void {
   }, [mutate]);
 }
 
-/** Loads a sample's image, report and ground truth, then segments it (ignored while an analysis is pending). */
-export function useLoadSample(): (sample: Sample) => void {
+/**
+ * A click handler that loads a case (`open`: image, report, ground truth, prompts) and segments it,
+ * as one mutation holding the analysis slot; ignored while an analysis is pending.
+ */
+function useCaseLoader<T>(open: (choice: T) => Promise<void>, label: (choice: T) => string): (choice: T) => void {
   const { mutate } = useMutation({
     mutationKey: ['analyze'],
-    mutationFn: async (sample: Sample) => {
+    mutationFn: async (choice: T) => {
+      await open(choice);
+      await analyzeCase();
+    },
+    onError: (error, choice) => fail(`${label(choice)}: `, error),
+    onSettled: release,
+  });
+  return useCallback(
+    (choice: T) => {
+      if (claim()) mutate(choice);
+    },
+    [mutate],
+  );
+}
+
+/** Loads a sample's image, report and ground truth, then segments it (ignored while an analysis is pending). */
+export function useLoadSample(): (sample: Sample) => void {
+  return useCaseLoader(
+    async (sample: Sample) => {
       const [image, mask] = await Promise.all([fetchSampleFile(sample.image), fetchSampleFile(sample.mask)]);
       await openImage(image);
       useCase.getState().setReport(sample.report);
       await openTruth(mask);
-      await analyzeCase();
     },
-    onError: (error, sample) => fail(`Sample "${sample.title}": `, error),
-    onSettled: release,
-  });
-  return useCallback(
-    (sample: Sample) => {
-      if (claim()) mutate(sample);
+    (sample) => `Sample "${sample.title}"`,
+  );
+}
+
+/** A dataset case to open in the viewer: its files, the report to analyse and the prompt settings. */
+export interface DatasetCaseChoice {
+  id: string;
+  image: File;
+  mask: File;
+  report: string;
+  settings: PromptSettings;
+}
+
+/**
+ * Opens a workbench case in the studio (image, report, ground truth, prompts) and segments it, so
+ * the viewer shows its overlays; ignored while an analysis is pending.
+ */
+export function useOpenDatasetCase(): (choice: DatasetCaseChoice) => void {
+  return useCaseLoader(
+    async (choice: DatasetCaseChoice) => {
+      await openImage(choice.image);
+      useCase.getState().setReport(choice.report);
+      await openTruth(choice.mask);
+      usePrompts.getState().choose(choice.settings);
     },
-    [mutate],
+    (choice) => `Case "${choice.id}"`,
   );
 }
 

@@ -14,7 +14,7 @@ import { segmentNow } from './case-actions';
 async function reopenCase(): Promise<void> {
   const { image, truth } = useCase.getState();
   if (image === null) return;
-  const opened = await locusWorker().openImage(image.file);
+  const opened = await locusWorker().openImage(image.file, image.dicom?.frame ?? 0);
   useCase.getState().reopenImage(opened.imageId);
   if (truth !== null) {
     const mask = await locusWorker().setGroundTruth(truth.file);

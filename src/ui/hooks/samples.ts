@@ -1,4 +1,4 @@
-/** The shipped sample cases (public/samples/index.json). */
+/** The shipped sample cases (public/samples/index.json and dicom.json). */
 import { useQuery } from '@tanstack/react-query';
 import { getJson } from './bundle';
 
@@ -17,8 +17,13 @@ export interface Sample {
 
 export const SAMPLES = './samples/';
 
+/** The synthetic CXR samples (index.json, python3 -m locus.synth) and the DICOM ones (dicom.json, tests/fixtures/dicom/make-dicom.ts). */
 export function useSamples() {
-  return useQuery({ queryKey: ['samples'], queryFn: () => getJson<Sample[]>(`${SAMPLES}index.json`), staleTime: Infinity });
+  return useQuery({
+    queryKey: ['samples'],
+    queryFn: async () => (await Promise.all(['index.json', 'dicom.json'].map((list) => getJson<Sample[]>(`${SAMPLES}${list}`)))).flat(),
+    staleTime: Infinity,
+  });
 }
 
 /** A sample file as a named Blob. */

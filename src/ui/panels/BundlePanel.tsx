@@ -6,6 +6,10 @@ import { useBundleState, type BundleChoice } from '../state/bundle';
 import { useCase } from '../state/case';
 import { bundleScores, type BundleScores } from '../bundle-metrics';
 import { progressText } from './load-progress';
+import { approveOrigin } from '../pwa';
+import { errorMessage } from '../worker-client';
+import { OfflineStorage } from './OfflineStorage';
+import { wasmThreads } from './StatusBar';
 
 function LoadingBar() {
   const progress = useBundleState((s) => s.progress);
@@ -60,7 +64,9 @@ function ScoreTable({ scores }: { scores: BundleScores }) {
 /** The EP and its adapter, or why it is not WebGPU (after a fallback, the backend results now report). */
 function runsOn(backend: BackendInfo): string {
   if (backend.ep === 'webgpu') return `WebGPU${backend.adapter?.description ? ` (${backend.adapter.description})` : ''}`;
-  return `${backend.ep.toUpperCase()}${backend.fallbackReason ? `: ${backend.fallbackReason}` : ''}`;
+  const threads = wasmThreads(backend);
+  const parts = [backend.ep.toUpperCase(), threads?.full, backend.fallbackReason].filter((part) => part != null);
+  return parts.join('; ');
 }
 
 function BundleFacts({ summary }: { summary: BundleSummary }) {
@@ -74,6 +80,10 @@ function BundleFacts({ summary }: { summary: BundleSummary }) {
       <dl className="facts">
         <dt>Modality</dt>
         <dd>{manifest.modality.toUpperCase()}</dd>
+        <dt>Expects</dt>
+        <dd>
+          {manifest.expected_input.description}; DICOM {manifest.expected_input.dicom_modalities.join(' or ')}
+        </dd>
         <dt>Trainable</dt>
         <dd>{manifest.training.trainable_parameters.toLocaleString('en')} parameters</dd>
         <dt>Bundle</dt>
@@ -83,6 +93,7 @@ function BundleFacts({ summary }: { summary: BundleSummary }) {
         <dt>Warm-up</dt>
         <dd title="Every graph run once on a blank frame when the bundle opened">{Math.round(summary.warmupMs)} ms</dd>
       </dl>
+      <OfflineStorage summary={summary} />
       <ScoreTable scores={scores} />
       {location && (
         <p className="hint">
@@ -100,6 +111,9 @@ function OtherBundle() {
   const shipped = useShippedBundles();
   const busy = useBundleState((s) => s.loading !== null);
   const [url, setUrl] = useState('');
+  /** A bundle on another origin waits for the user's approval. */
+  const [remote, setRemote] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const choose = (choice: BundleChoice) => {
     if (!busy) mutate(choice);
   };
@@ -107,7 +121,18 @@ function OtherBundle() {
     event.preventDefault();
     if (url.trim() === '') return;
     const base = new URL(url.trim().replace(/\/?$/, '/'), document.baseURI).href;
-    choose({ kind: 'url', base, label: base });
+    setRefusal(null);
+    if (new URL(base).origin !== location.origin) setRemote(base);
+    else choose({ kind: 'url', base, label: base });
+  };
+  const allow = async (base: string) => {
+    setRemote(null);
+    try {
+      await approveOrigin(new URL(base).origin);
+      choose({ kind: 'url', base, label: base });
+    } catch (error) {
+      setRefusal(errorMessage(error));
+    }
   };
   return (
     <details className="other-bundle">
@@ -123,6 +148,28 @@ function OtherBundle() {
             </li>
           ))}
         </ul>
+      )}
+      {remote !== null && (
+        <div className="remote-consent" role="alertdialog" aria-labelledby="remote-title">
+          <p id="remote-title">Load a bundle from {new URL(remote).origin}?</p>
+          <p className="hint">
+            Only its manifest, graphs and vocabulary are fetched from there (no image or report leaves this page), and they
+            are used only if every file's sha256 matches the manifest.
+          </p>
+          <div className="row buttons">
+            <button type="button" className="primary" onClick={() => void allow(remote)}>
+              Allow {new URL(remote).host} and load
+            </button>
+            <button type="button" onClick={() => setRemote(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {refusal !== null && (
+        <p role="alert" className="error">
+          {refusal}
+        </p>
       )}
       <form onSubmit={submit} className="row">
         <input type="url" aria-label="Bundle URL" placeholder="https://…/bundle/" value={url} onChange={(e) => setUrl(e.target.value)} />

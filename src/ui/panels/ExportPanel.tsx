@@ -1,4 +1,7 @@
-/** Export: the final mask (PNG, original size), the overlay as shown (PNG) and the JSON record. */
+/**
+ * Export: the final mask (PNG, original size), the overlay as shown (PNG), the JSON record, and for
+ * a DICOM image a binary DICOM SEG referencing it (the patient's name and ID left empty).
+ */
 import { useMutation } from '@tanstack/react-query';
 import type { MaskMetrics } from '../../worker/api';
 import { download, resultRecord, stem } from '../export-record';
@@ -31,15 +34,22 @@ export function ExportPanel({ displayed, metrics, layers }: { displayed: Display
       download(await renderOverlayPng(layers, overlays, level), `${name}-overlay.png`);
     },
   });
+  const seg = useMutation({
+    mutationFn: async () => {
+      const bytes = await locusWorker().exportSegmentation(image!.id, result!.mask);
+      download(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/dicom' }), `${name}-seg.dcm`);
+    },
+  });
   const exportJson = () => {
     if (bundle === undefined || analysis === null || result === null) return;
-    const record = resultRecord({ bundle, analysis, result, metrics, imageName: image?.name ?? null, truthName });
+    const dicom = image?.dicom ?? null;
+    const record = resultRecord({ bundle, analysis, result, metrics, imageName: image?.name ?? null, truthName, dicom });
     download(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }), `${name}-locus.json`);
   };
   // Only a result that matches what is on screen may leave the studio.
   const why = result === null ? null : displayed.stale ?? (displayed.pending ? 'the mask is being updated' : null);
   const disabled = result === null || why !== null;
-  const failure = mask.error ?? overlay.error;
+  const failure = mask.error ?? overlay.error ?? seg.error;
   return (
     <section className="panel" aria-labelledby="export-heading">
       <h2 id="export-heading">Export</h2>
@@ -53,6 +63,11 @@ export function ExportPanel({ displayed, metrics, layers }: { displayed: Display
         <button type="button" disabled={disabled || bundle === undefined} onClick={exportJson}>
           Export JSON
         </button>
+        {image?.dicom != null && (
+          <button type="button" disabled={disabled || seg.isPending} onClick={() => seg.mutate()} title="A binary DICOM Segmentation referencing this image (no patient name or ID)">
+            Export DICOM SEG
+          </button>
+        )}
       </div>
       {why !== null && <p className="hint">Export waits: {why}.</p>}
       {failure !== null && (

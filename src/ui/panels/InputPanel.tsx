@@ -1,41 +1,35 @@
 /** The case's inputs: image (drop zone or picker), ground truth, report, and the Segment button. */
-import { memo, useState, type DragEvent } from 'react';
+import { memo } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useActiveBundle } from '../hooks/bundle';
 import { useAnalyzing, useOpenImage, useOpenTruth, useSegment } from '../hooks/case-actions';
+import { useDropTarget } from '../hooks/drop';
 import { useCase } from '../state/case';
 import { locusWorker } from '../worker-client';
+import { imageNoun } from '../modality';
+import { DicomFacts } from './DicomFacts';
+import { ModalityPrompt, useModalityMismatch } from './ModalityPrompt';
 import { Warnings } from './Warnings';
 
-const IMAGE_TYPES = 'image/png,image/jpeg,.png,.jpg,.jpeg';
+const IMAGE_TYPES = 'image/png,image/jpeg,application/dicom,.png,.jpg,.jpeg,.dcm';
 
 function DropZone() {
   const openImage = useOpenImage();
   const image = useCase((s) => s.image);
-  const [over, setOver] = useState(false);
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    const file = event.dataTransfer.files[0];
+  const noun = imageNoun(useActiveBundle()?.manifest.modality);
+  const { over, handlers } = useDropTarget((transfer) => {
+    const file = transfer.files[0];
     if (file !== undefined) openImage.mutate(file);
-  };
-  const bits = image !== null && image.gray.maxValue > 255 ? ` · ${Math.log2(image.gray.maxValue + 1)}-bit` : '';
+  });
+  const bits = image !== null && image.dicom === null && image.gray.maxValue > 255 ? ` · ${Math.log2(image.gray.maxValue + 1)}-bit` : '';
   return (
-    <div
-      className={`drop-zone${over ? ' over' : ''}`}
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
-    >
+    <div className={`drop-zone${over ? ' over' : ''}`} {...handlers}>
       <label className="file-label">
-        <span>X-ray image</span>
+        <span>{noun}</span>
         <input
           type="file"
           accept={IMAGE_TYPES}
-          aria-label="X-ray image"
+          aria-label="Image"
           onChange={(event) => {
             const file = event.target.files?.[0];
             if (file !== undefined) openImage.mutate(file);
@@ -44,9 +38,10 @@ function DropZone() {
         />
       </label>
       <p className="hint">
-        {image === null ? 'Drop a PNG or JPEG (8- or 16-bit) here' : `${image.name} · ${image.gray.width}×${image.gray.height}${bits}`}
+        {image === null ? 'Drop a DICOM, PNG or JPEG (8- or 16-bit) here' : `${image.name} · ${image.gray.width}×${image.gray.height}${bits}`}
         {openImage.isPending && ' · opening…'}
       </p>
+      {image?.dicom != null && <DicomFacts imageId={image.id} dicom={image.dicom} />}
       {image !== null && <Warnings source={image.id} warnings={image.warnings} label="Image" />}
     </div>
   );
@@ -59,7 +54,7 @@ function TruthInput() {
   return (
     <div className="truth-input">
       <label className="file-label">
-        <span>Ground truth mask (optional)</span>
+        <span>Ground truth mask (optional: PNG or DICOM SEG)</span>
         <input
           type="file"
           accept={IMAGE_TYPES}
@@ -111,10 +106,13 @@ export const InputPanel = memo(function InputPanel() {
   const analyzing = useAnalyzing();
   const check = useReportCheck(report).data;
   const refusal = report.trim() === '' ? (check?.refusal ?? 'the report is empty') : null;
+  const image = useCase((s) => s.image);
+  const mismatch = useModalityMismatch();
   return (
     <section className="panel" aria-labelledby="case-heading">
       <h2 id="case-heading">Case</h2>
       <DropZone />
+      {image !== null && mismatch !== null && <ModalityPrompt image={image} problem={mismatch} />}
       <TruthInput />
       <label className="field">
         <span>Report</span>
@@ -131,7 +129,7 @@ export const InputPanel = memo(function InputPanel() {
       <button
         type="button"
         className="primary"
-        disabled={!hasImage || !ready || analyzing || refusal !== null}
+        disabled={!hasImage || !ready || analyzing || refusal !== null || mismatch !== null}
         aria-busy={analyzing}
         onClick={segment}
       >

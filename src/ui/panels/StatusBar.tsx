@@ -11,6 +11,15 @@ import { useBundleState } from '../state/bundle';
 import { useCase } from '../state/case';
 import { progressText } from './load-progress';
 
+/** WASM threads, and why only one (threads need a cross-origin isolated page); null when unknown. */
+export function wasmThreads(backend: BackendInfo): { short: string; full: string } | null {
+  if (backend.wasm === undefined) return null;
+  const { threads, crossOriginIsolated } = backend.wasm;
+  const count = `${threads} WASM thread${threads === 1 ? '' : 's'}`;
+  if (crossOriginIsolated) return { short: count, full: `${count}, cross-origin isolated` };
+  return { short: count, full: `${count}, not cross-origin isolated yet: the service worker adds the headers from the next reload` };
+}
+
 /** The badge: the EP, and the adapter (WebGPU) or the reason (WASM), short; the full text is its title. */
 export function providerText(backend: BackendInfo | null): { short: string; full: string } {
   if (backend === null) return { short: 'No backend yet', full: 'No bundle is loaded yet' };
@@ -21,8 +30,10 @@ export function providerText(backend: BackendInfo | null): { short: string; full
   }
   const why = backend.fallbackReason ?? (backend.requested === backend.ep ? 'requested' : 'no reason given');
   const noGpu = /adapter|navigator\.gpu|device request/.test(why);
-  const short = backend.requested === backend.ep ? backend.ep.toUpperCase() : `${backend.ep.toUpperCase()} (${noGpu ? 'no GPU' : 'fallback'})`;
-  return { short, full: `${backend.ep.toUpperCase()}: ${why} (onnxruntime-web ${backend.version})` };
+  const threads = wasmThreads(backend);
+  const ep = backend.requested === backend.ep ? backend.ep.toUpperCase() : `${backend.ep.toUpperCase()} (${noGpu ? 'no GPU' : 'fallback'})`;
+  const short = threads === null ? ep : `${ep} · ${threads.short}`;
+  return { short, full: `${backend.ep.toUpperCase()}: ${why} (onnxruntime-web ${backend.version}${threads === null ? '' : `; ${threads.full}`})` };
 }
 
 function useActivity(displayed: Displayed): string {

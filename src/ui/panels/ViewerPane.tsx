@@ -7,7 +7,11 @@ import { useView } from '../state/view';
 import { CoarseScale } from '../viewer/CoarseScale';
 import { CONFUSION_COLORS } from '../viewer/confusion';
 import { Viewer } from '../viewer/Viewer';
-import type { OverlayName, ViewerCallbacks, ViewerLayers } from '../viewer/types';
+import type { DisplayImage, OverlayName, ViewerCallbacks, ViewerLayers } from '../viewer/types';
+import { autoWindowLevel } from '../viewer/window-level';
+import { matchingPreset, windowPresets } from '../viewer/window-presets';
+import { useActiveBundle } from '../hooks/bundle';
+import { viewerName } from '../modality';
 
 const OVERLAYS: { name: OverlayName; label: string; short: string }[] = [
   { name: 'coarse', label: 'Show coarse mask', short: 'Coarse' },
@@ -70,7 +74,38 @@ function OverlayBar() {
   );
 }
 
+/** Window presets of a DICOM image (the file's, CT windows in HU, the model's input, full range). */
+function WindowPresetPicker({ image }: { image: DisplayImage }) {
+  const dicom = useCase((s) => s.image?.dicom ?? null);
+  const expected = useActiveBundle()?.manifest.expected_input ?? null;
+  const current = useView((s) => s.windowLevel) ?? autoWindowLevel(image);
+  if (dicom === null) return null;
+  const presets = windowPresets({ image, windows: dicom.windows, voiLut: dicom.voiLut, expected });
+  const shown = matchingPreset(presets, current);
+  return (
+    <label className="window-presets">
+      Window{' '}
+      <select
+        aria-label="Window preset"
+        value={shown?.id ?? 'custom'}
+        onChange={(e) => {
+          const preset = presets.find((p) => p.id === e.target.value);
+          if (preset) useView.getState().setWindowLevel(preset.window);
+        }}
+      >
+        {shown === undefined && <option value="custom">Custom (W {Math.round(current.width)} / L {Math.round(current.level)})</option>}
+        {presets.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function ViewerPane({ layers, stale }: { layers: ViewerLayers; stale: string | null }) {
+  const modality = useActiveBundle()?.manifest.modality;
   const overlays = useView((s) => s.overlays);
   const transform = useView((s) => s.transform);
   const windowLevel = useView((s) => s.windowLevel);
@@ -93,6 +128,7 @@ export function ViewerPane({ layers, stale }: { layers: ViewerLayers; stale: str
         <OverlayBar />
         {/* A row of fixed height: legends coming and going never move the image. */}
         <div className="viewer-legends">
+          {layers.image !== null && <WindowPresetPicker image={layers.image} />}
           {comparing && <ConfusionLegend />}
           {overlays.visible.coarse && hasAnalysis && <CoarseScale opacity={overlays.opacity.coarse} />}
         </div>
@@ -103,6 +139,7 @@ export function ViewerPane({ layers, stale }: { layers: ViewerLayers; stale: str
         </p>
       )}
       <Viewer
+        name={viewerName(modality)}
         layers={layers}
         overlays={overlays}
         transform={transform}

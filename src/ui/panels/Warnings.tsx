@@ -10,7 +10,7 @@ export function Warnings({ source, warnings, label }: { source: string | number;
   return (
     <ul className="warnings" aria-label={`${label} warnings`}>
       {shown.map((warning) => (
-        <li key={warning.code} className="warning" role="note" data-code={warning.code}>
+        <li key={`${warning.code}:${warning.message}`} className="warning" role="note" data-code={warning.code}>
           <span>
             {label}: {warning.message}
           </span>

@@ -8,7 +8,9 @@ import type { BundleSummary, FallbackNotice, LoadProgress } from '../../worker/a
 
 export type BundleChoice =
   | { kind: 'url'; base: string; label: string }
-  | { kind: 'files'; files: Record<string, File>; label: string };
+  | { kind: 'files'; files: Record<string, File>; label: string }
+  /** A bundle kept offline (a folder loaded before, reopened without picking it again). */
+  | { kind: 'cache'; key: string; label: string };
 
 export interface ActiveBundle {
   summary: BundleSummary;
@@ -30,6 +32,9 @@ export interface BundleState {
   setProgress(progress: LoadProgress): void;
   loaded(active: ActiveBundle): void;
   failed(label: string, message: string): void;
+  /** Counts changes of the offline storage (a bundle kept, persistence granted), so its figures refresh. */
+  storageVersion: number;
+  storageChanged(): void;
 }
 
 export const useBundleState = create<BundleState>()((set) => ({
@@ -46,4 +51,6 @@ export const useBundleState = create<BundleState>()((set) => ({
     set((s) => ({ active, loading: null, progress: null, failure: null, fallback: s.loadingFallback, loadingFallback: null })),
   failed: (label, message) =>
     set({ loading: null, progress: null, failure: { label, message }, loadingFallback: null }),
+  storageVersion: 0,
+  storageChanged: () => set((s) => ({ storageVersion: s.storageVersion + 1 })),
 }));

@@ -6,7 +6,7 @@
  * already here.
  */
 import { create } from 'zustand';
-import type { CaseAnalysis, GrayImage, InputWarning, TruthMask } from '../../worker/api';
+import type { CaseAnalysis, DicomSummary, GrayImage, InputWarning, TruthMask } from '../../worker/api';
 
 export type Analysis = CaseAnalysis;
 
@@ -17,6 +17,10 @@ export interface CaseImage {
   file: Blob;
   gray: GrayImage;
   warnings: InputWarning[];
+  /** What may be shown about a DICOM image (null for PNG/JPEG); never the patient. */
+  dicom: DicomSummary | null;
+  /** The bundle (bundle_id) the user agreed to segment this image with although its modality differs. */
+  consentedBundle: string | null;
 }
 
 export interface CaseTruth {
@@ -41,6 +45,8 @@ export interface CaseState {
   setImage(image: CaseImage): void;
   /** The same image reopened in a new worker: a new id, nothing else changes. */
   reopenImage(id: string): void;
+  /** The user agreed to segment this image with `bundleId` although its DICOM modality differs. */
+  consent(bundleId: string): void;
   setReport(report: string): void;
   setTruth(truth: CaseTruth | null): void;
   setAnalysis(analysis: Analysis): void;
@@ -53,7 +59,7 @@ export interface CaseState {
 
 /** Names one warning of one input (the image id, a truth id or an analysis id), for dismissing it. */
 export function warningKey(source: string | number, warning: InputWarning): string {
-  return `${source}:${warning.code}`;
+  return `${source}:${warning.code}:${warning.message}`;
 }
 
 export const useCase = create<CaseState>()((set) => ({
@@ -67,6 +73,7 @@ export const useCase = create<CaseState>()((set) => ({
   dismissed: new Set(),
   setImage: (image) => set({ image, truth: null, analysis: null, error: null, notice: null }),
   reopenImage: (id) => set((s) => (s.image === null ? {} : { image: { ...s.image, id } })),
+  consent: (bundleId) => set((s) => (s.image === null ? {} : { image: { ...s.image, consentedBundle: bundleId } })),
   setReport: (report) => set({ report }),
   setTruth: (truth) => set({ truth, error: null }),
   setAnalysis: (analysis) => set({ analysis, error: null, notice: null }),

@@ -28,6 +28,8 @@ export interface PromptState {
   undo(): void;
   redo(): void;
   reset(): void;
+  /** Every setting at once (a case opened from the workbench at a sweep's setting), as one undoable step. */
+  choose(settings: PromptSettings): void;
   /** Drops the user points and the history, for a new image. */
   clearPoints(): void;
 }
@@ -74,6 +76,7 @@ export const usePrompts = create<PromptState>()((set) => ({
       return { settings: next, past: [...s.past, s.settings], future: s.future.slice(1), merging: null };
     }),
   reset: () => set((s) => step(s, { ...(s.defaults ?? FALLBACK), userPoints: [] })),
+  choose: (settings) => set((s) => (settingsKey(s.settings) === settingsKey(settings) ? {} : step(s, settings))),
   clearPoints: () => set((s) => ({ settings: { ...s.settings, userPoints: [] }, past: [], future: [], merging: null })),
 }));
 

@@ -8,14 +8,18 @@ import { useId, useRef, useState } from 'react';
 import { useViewer, type ViewerInput } from './use-viewer';
 import { StatusLine, ZoomControls } from './ViewerChrome';
 import type { OverlaySettings, ViewerLayers } from './types';
+import { valueUnit } from './window-level';
 import './viewer.css';
 
-export type ViewerProps = ViewerInput;
+export interface ViewerProps extends ViewerInput {
+  /** The canvas's name, e.g. "CT viewer" (its description follows). */
+  name: string;
+}
 
 /** What the canvas shows, in words, for its accessible name. */
-function describe(layers: ViewerLayers, overlays: OverlaySettings, scale: number): string {
+function describe(name: string, layers: ViewerLayers, overlays: OverlaySettings, scale: number): string {
   const { image } = layers;
-  if (!image) return 'X-ray viewer: no image loaded';
+  if (!image) return `${name}: no image loaded`;
   const shown: string[] = [];
   const v = overlays.visible;
   if (v.coarse && layers.coarse) shown.push('coarse probability heatmap');
@@ -24,7 +28,7 @@ function describe(layers: ViewerLayers, overlays: OverlaySettings, scale: number
   if (v.mask && layers.mask) shown.push('segmentation mask');
   if (v.truth && layers.truth) shown.push(layers.mask ? 'comparison with ground truth' : 'ground truth outline');
   const overlaysText = shown.length ? `; showing ${shown.join(', ')}` : '';
-  return `X-ray viewer: ${image.width} × ${image.height} image at ${Math.round(scale * 100)}% zoom${overlaysText}`;
+  return `${name}: ${image.width} × ${image.height} image at ${Math.round(scale * 100)}% zoom${overlaysText}`;
 }
 
 export function Viewer(props: ViewerProps) {
@@ -42,7 +46,7 @@ export function Viewer(props: ViewerProps) {
           ref={setCanvas}
           className={`viewer-canvas ${cursorClass}`}
           role="img"
-          aria-label={describe(layers, overlays, viewer.transform.scale)}
+          aria-label={describe(props.name, layers, overlays, viewer.transform.scale)}
           aria-describedby={hintId}
           tabIndex={0}
           onContextMenu={(e) => e.preventDefault()}
@@ -55,6 +59,7 @@ export function Viewer(props: ViewerProps) {
       <StatusLine
         cursor={viewer.pointer.cursor}
         windowLevel={viewer.windowLevel}
+        unit={valueUnit(layers.image)}
         interactive={interactive}
         hasImage={hasImage}
         hintId={hintId}

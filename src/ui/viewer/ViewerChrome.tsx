@@ -36,22 +36,25 @@ function formatSample(v: number): string {
 export interface StatusLineProps {
   cursor: Cursor | null;
   windowLevel: WindowLevel;
+  /** The values' unit ('HU'), or ''. */
+  unit: string;
   interactive: boolean;
   hasImage: boolean;
   hintId: string;
 }
 
-export function StatusLine({ cursor, windowLevel, interactive, hasImage, hintId }: StatusLineProps) {
+export function StatusLine({ cursor, windowLevel, unit, interactive, hasImage, hintId }: StatusLineProps) {
+  const units = unit === '' ? '' : ` ${unit}`;
   const hint = interactive
     ? 'Click: add + · Shift/right-click: add − · Drag: pan or move a point · Ctrl+drag: window/level · Wheel, +/−: zoom · 0: fit'
     : 'Drag: pan · Ctrl+drag: window/level · Wheel, +/−: zoom · 0: fit';
   return (
     <div className="viewer-status">
       <span className="viewer-readout" aria-live="off">
-        {hasImage && cursor ? `x ${cursor.x}  y ${cursor.y}  value ${formatSample(cursor.value)}` : 'x –  y –'}
+        {hasImage && cursor ? `x ${cursor.x}  y ${cursor.y}  value ${formatSample(cursor.value)}${units}` : 'x –  y –'}
       </span>
-      <span className="viewer-readout">
-        {hasImage ? `W ${formatSample(windowLevel.width)}  L ${formatSample(windowLevel.level)}` : ''}
+      <span className="viewer-readout" aria-label="Window and level">
+        {hasImage ? `W ${formatSample(windowLevel.width)}  L ${formatSample(windowLevel.level)}${units}` : ''}
       </span>
       <span className="viewer-hint" id={hintId} title={hint}>
         {hint}

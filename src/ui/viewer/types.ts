@@ -6,15 +6,19 @@
  * through `geometry`; screen points are CSS px from the canvas's top-left corner.
  */
 import type { ChosenPoint, CoarseMap, PromptPoint } from '../../worker/api';
-import type { Geometry, GrayImage, ImagePoint } from '../../pipeline/index';
+import type { Geometry, GrayImage, ImagePoint, VoiFunction } from '../../pipeline/index';
 
 /** The decoded image as the worker returns it (`openImage`), for display; window/level works on `data`. */
 export type DisplayImage = GrayImage;
 
-/** Window/level in the image's own sample units: shown range is [level - width/2, level + width/2]. */
+/**
+ * Window/level in the image's display units (HU for CT, the samples for PNG/JPEG): shown range is
+ * [level - width/2, level + width/2]; a DICOM window may be SIGMOID (default linear).
+ */
 export interface WindowLevel {
   level: number;
   width: number;
+  function?: VoiFunction;
 }
 
 /** A point in CSS px from the canvas's top-left corner. */

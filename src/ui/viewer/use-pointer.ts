@@ -9,7 +9,7 @@ import type { ImagePoint } from '../../pipeline/index';
 import { HIT_RADIUS, hitTestPoint } from './hit-test';
 import type { DisplayImage, ScreenPoint, ViewSize, ViewTransform, ViewerCallbacks, WindowLevel } from './types';
 import { insideImage, panBy, screenToImage } from './view-transform';
-import { dragWindowLevel, windowSpan } from './window-level';
+import { dragWindowLevel, sampleValue, windowSpan } from './window-level';
 
 /** A press that moves less than this (CSS px) is a click, not a drag. */
 const CLICK_SLOP = 4;
@@ -87,7 +87,7 @@ function cursorAt(s: ScreenPoint, input: PointerInput): Cursor | null {
   if (!insideImage(p, image)) return null;
   const x = Math.floor(p.x);
   const y = Math.floor(p.y);
-  return { x, y, value: image.data[y * image.width + x] ?? 0 };
+  return { x, y, value: sampleValue(image, image.data[y * image.width + x] ?? 0) };
 }
 
 export function useViewerPointer(input: PointerInput) {

@@ -3,6 +3,9 @@ import type { DisplayImage } from '../../../src/ui/viewer/types';
 import {
   autoWindowLevel,
   dragWindowLevel,
+  fullRange,
+  sampleValue,
+  valueUnit,
   windowedRgba,
   windowLut,
   windowSample,
@@ -44,5 +47,30 @@ describe('window/level', () => {
     const next = dragWindowLevel({ level: 100, width: 200 }, 512, 256, 512);
     expect(next).toEqual({ level: 356, width: 712 });
     expect(dragWindowLevel({ level: 100, width: 10 }, -10_000, 0, 512).width).toBe(1);
+  });
+});
+
+describe('window/level of a DICOM image, in its modality values', () => {
+  // 16-bit samples of a CT: HU = sample - 1024.
+  const ct: DisplayImage = { width: 3, height: 1, data: new Uint16Array([24, 1024, 1074]), maxValue: 4095, scale: { slope: 1, intercept: -1024, unit: 'HU' } };
+
+  it('reads values and windows in HU', () => {
+    expect(sampleValue(ct, 24)).toBe(-1000);
+    expect(valueUnit(ct)).toBe('HU');
+    expect(fullRange(ct)).toEqual({ level: -475, width: 1050 });
+    const rgba = windowedRgba(ct, { level: 25, width: 50 });
+    // -1000 HU black, 0 HU black (the window's low end), 50 HU white.
+    expect([rgba[0], rgba[4], rgba[8]]).toEqual([0, 0, 255]);
+  });
+
+  it('opens in the file\'s own window, inverts MONOCHROME1 and honours a SIGMOID function', () => {
+    const withWindow = { ...ct, window: { level: 0, width: 100, function: 'SIGMOID' as const } };
+    expect(autoWindowLevel(withWindow)).toEqual(withWindow.window);
+    const sigmoid = windowedRgba(withWindow, withWindow.window);
+    expect(sigmoid[4]).toBe(128);
+    const inverted = windowedRgba({ ...ct, inverted: true }, { level: 25, width: 50 });
+    expect([inverted[0], inverted[8]]).toEqual([255, 0]);
+    const gray8 = { width: 2, height: 1, data: new Uint8Array([0, 255]), maxValue: 255, inverted: true };
+    expect(Array.from(windowedRgba(gray8, { level: 127.5, width: 255 }).filter((_, i) => i % 4 === 0))).toEqual([255, 0]);
   });
 });
