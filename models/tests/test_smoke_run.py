@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from locus.evaluate import PROMPT_SETS
+
 MODELS = Path(__file__).resolve().parents[1]
 REPO = MODELS.parent
 SHARED_CT = REPO.parent / "shared" / "data" / "medseg-covid-ct" / "train"
@@ -48,7 +50,7 @@ def test_smoke_training_exports_a_verified_bundle(tmp_path: Path) -> None:
     run(sys.executable, "-m", "locus.evaluate", "--run", str(run_dir), "--data", str(data / "test"),
         "--out", str(run_dir / "metrics.json"))
     metrics = json.loads((run_dir / "metrics.json").read_text())
-    assert set(metrics["prompts"]) == {"none", "coarse", "coarse+points", "all"}
+    assert set(metrics["prompts"]) == set(PROMPT_SETS)  # Table 5: the 8 subsets
     assert metrics["summary"]["pytorch"]["n"] == config["data"]["synthetic"]["test"]
 
     run(sys.executable, "-m", "locus.export", "--run", str(run_dir), "--config", str(config_path),
