@@ -112,9 +112,34 @@ export function mirroredPng(file: string, name: string): { name: string; mimeTyp
   return { name, mimeType: 'image/png', buffer: Buffer.from(png) };
 }
 
-/** Saves what clicking `button` downloads; its suggested name and bytes. */
+/** How long one export may take to click, to start and to finish (each), well inside a test's budget. */
+const SAVE_STEP_MS = 60_000;
+
+/**
+ * Saves what clicking `button` downloads; its suggested name and bytes. Each step has its own
+ * bound and message, so a stuck export fails within a minute and says whether the click never
+ * landed, no download began, or the download did not finish (instead of the test's whole budget
+ * spent on "waiting for event download").
+ */
 export async function save(page: Page, testInfo: TestInfo, button: string): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
+  // A key press first: without it the workbench test lost its 11th export in 3 runs of 3 (the
+  // link clicked, Chromium never began the download); with it, none was lost. Our reading:
+  // Chromium's limiter lets a tab download once per user interaction and then asks, headless
+  // nobody answers, and Playwright's synthetic click does not always re-arm it; a key does.
+  await page.keyboard.press('Shift');
+  const started = page.waitForEvent('download', { timeout: SAVE_STEP_MS });
+  // Handled here so a click that fails first does not leave this rejection unhandled.
+  started.catch(() => undefined);
+  await page.getByRole('button', { name: button, exact: true }).click({ timeout: SAVE_STEP_MS }).catch((error: Error) => {
+    throw new Error(`"${button}" could not be clicked: ${error.message}`);
+  });
+  const download = await started.catch((error: Error) => {
+    throw new Error(`"${button}" was clicked but no download began: ${error.message}`);
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`not finished after ${SAVE_STEP_MS} ms`), SAVE_STEP_MS)));
+  const failure = await Promise.race([download.failure(), late]).finally(() => clearTimeout(timer));
+  if (failure !== null) throw new Error(`"${button}" download ${download.suggestedFilename()} failed: ${failure}`);
   const file = testInfo.outputPath(download.suggestedFilename());
   await download.saveAs(file);
   return { name: download.suggestedFilename(), bytes: readFileSync(file) };
