@@ -3,7 +3,6 @@ coarse mask elsewhere, the closed cells veto the final mask, and its losses and 
 simulation follow the zone maps. Toy sizes, no weights needed."""
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from locus.constants import MAX_POINTS, NUM_REGIONS
