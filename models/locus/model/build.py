@@ -14,6 +14,7 @@ from .locus import Locus, LocusSam, PromptGenerator
 from .mask_decoder import MaskDecoder
 from .prompt_encoder import PromptEncoder
 from .qgaf import QGAF, MapQGAF
+from .region_gate import RegionGate
 from .sam_image_encoder import SamImageEncoder
 from .sam_image_encoder_mnv2 import MobileNetSamEncoder
 from .text_prompt import TextPrompt
@@ -48,6 +49,8 @@ class ModelConfig:
     backbone: str = "transformer"
     neck_width: int = 0  # v2: width of the CLIP neck over stages 3-4
     qgaf_pool: int = 0  # v2: QGAF self-attention on maps pooled to at most this side
+    #: v2: the report's regions gate the coarse mask, which vetoes the decoder (`region_gate.py`)
+    location_gate: bool = False
 
     @property
     def grid(self) -> int:
@@ -89,14 +92,14 @@ MODEL_CONFIGS: dict[str, ModelConfig] = {
         text_width=128, text_heads=4, blocks_per_stage=1, embed_dim=128, qgaf_width=64,
         qgaf_queries=10, qgaf_heads=4, gpfc_hidden=64, sam_width=0, sam_heads=0, sam_depth=0,
         decoder_dim=128, decoder_heads=8, decoder_depth=2, decoder_mlp=512,
-        backbone="mobilenet_v2", neck_width=128, qgaf_pool=16),
+        backbone="mobilenet_v2", neck_width=128, qgaf_pool=16, location_gate=True),
     # v2's structure at toy sizes, for tests
     "v2-tiny": ModelConfig(
         input_size=64, max_length=40, stem_widths=(), image_width=0, image_heads=0,
         text_width=32, text_heads=2, blocks_per_stage=1, embed_dim=32, qgaf_width=32,
         qgaf_queries=4, qgaf_heads=2, gpfc_hidden=32, sam_width=0, sam_heads=0, sam_depth=0,
         decoder_dim=32, decoder_heads=2, decoder_depth=1, decoder_mlp=64,
-        backbone="mobilenet_v2", neck_width=32, qgaf_pool=8),
+        backbone="mobilenet_v2", neck_width=32, qgaf_pool=8, location_gate=True),
 }
 
 
@@ -118,10 +121,12 @@ def _build_mnv2_prompt_generator(cfg: ModelConfig, *, vocab_size: int) -> Prompt
                for w in widths] if cfg.use_qgaf else None
     heads = [GPFC(image_width=w, text_width=cfg.text_width, hidden=cfg.gpfc_hidden)
              for w in widths]
+    gate = (RegionGate(embed_dim=cfg.embed_dim, grid=cfg.coarse_grid, hidden=cfg.gpfc_hidden)
+            if cfg.location_gate else None)
     return PromptGenerator(image_encoder=image, text_encoder=text, bridges=bridges, heads=heads,
                            coarse=CoarseMask(),
                            text_prompt=TextPrompt(embed_dim=cfg.embed_dim,
-                                                  decoder_dim=cfg.decoder_dim))
+                                                  decoder_dim=cfg.decoder_dim), gate=gate)
 
 
 def build_prompt_generator(cfg: ModelConfig, *, vocab_size: int) -> PromptGenerator:
@@ -157,7 +162,8 @@ def build_sam(cfg: ModelConfig) -> LocusSam:
     return LocusSam(image_encoder=encoder,
                     prompt_encoder=PromptEncoder(dim=cfg.decoder_dim, input_size=cfg.input_size,
                                                  grid=cfg.grid),
-                    decoder=MaskDecoder(dim=cfg.decoder_dim, transformer=transformer))
+                    decoder=MaskDecoder(dim=cfg.decoder_dim, transformer=transformer),
+                    veto=cfg.location_gate)
 
 
 def build_locus(cfg: ModelConfig, *, vocab_size: int) -> Locus:

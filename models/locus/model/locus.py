@@ -14,6 +14,7 @@ from .gpfc import GPFC
 from .mask_decoder import DecoderOutputs, MaskDecoder
 from .prompt_encoder import PromptEncoder
 from .qgaf import QGAF, MapQGAF
+from .region_gate import RegionGate, apply_veto, gate_shift, soft_clamp
 from .sam_image_encoder import ImageEmbedding, SamImageEncoder
 from .sam_image_encoder_mnv2 import MobileNetSamEncoder
 from .text_prompt import TextPrompt
@@ -21,11 +22,14 @@ from .text_prompt import TextPrompt
 
 @dataclass
 class PromptOutputs:
-    """coarse_logits [B, 1, g, g]; text_prompt [B, D_dec]; gpfc_logits [B, 4, 6]."""
+    """coarse_logits [B, 1, g, g]; text_prompt [B, D_dec]; gpfc_logits [B, 4, 6]; with the
+    location gate (v2) also zone_logits [B, 6, g, g] and region_logits [B, 6] (training only)."""
 
     coarse_logits: torch.Tensor
     text_prompt: torch.Tensor
     gpfc_logits: torch.Tensor
+    zone_logits: torch.Tensor | None = None
+    region_logits: torch.Tensor | None = None
 
 
 class PromptGenerator(nn.Module):
@@ -33,7 +37,7 @@ class PromptGenerator(nn.Module):
 
     def __init__(self, *, image_encoder: ClipImageEncoder | MobileNetImageEncoder,
                  text_encoder: ClipTextEncoder, bridges: list[QGAF | MapQGAF] | None, heads: list[GPFC], coarse: CoarseMask,
-                 text_prompt: TextPrompt) -> None:
+                 text_prompt: TextPrompt, gate: RegionGate | None = None) -> None:
         super().__init__()
         self.image_encoder = image_encoder
         self.text_encoder = text_encoder
@@ -41,6 +45,7 @@ class PromptGenerator(nn.Module):
         self.heads = nn.ModuleList(heads)
         self.coarse = coarse
         self.text_prompt = text_prompt
+        self.gate = gate
 
     def clip_modules(self) -> list[nn.Module]:
         return [self.image_encoder, self.text_encoder]
@@ -66,10 +71,17 @@ class PromptGenerator(nn.Module):
             stages.append(v)
             stage_logits.append(head(self.image_encoder.tokens(v), gather_tokens(t, eos)))
         text_embed = self.text_encoder.project_eos(t, attention_mask)
-        coarse = self.coarse(self.image_encoder.project_stages(stages), text_embed,
-                             self.image_encoder.grid)
+        image_embed = self.image_encoder.project_stages(stages)
+        grid = self.image_encoder.grid
+        coarse = self.coarse(image_embed, text_embed, grid)
+        zone_logits = region_logits = None
+        if self.gate is not None:  # `region_gate.py`
+            gated = self.gate(image_embed, text_embed, grid)
+            coarse = soft_clamp(coarse) + gate_shift(gated.gate)
+            zone_logits, region_logits = gated.zone_logits, gated.region_logits
         return PromptOutputs(coarse_logits=coarse, text_prompt=self.text_prompt(text_embed),
-                             gpfc_logits=torch.stack(stage_logits, dim=1))
+                             gpfc_logits=torch.stack(stage_logits, dim=1),
+                             zone_logits=zone_logits, region_logits=region_logits)
 
 
 class LocusSam(nn.Module):
@@ -77,11 +89,13 @@ class LocusSam(nn.Module):
 
     def __init__(self, *, image_encoder: SamImageEncoder | MobileNetSamEncoder,
                  prompt_encoder: PromptEncoder,
-                 decoder: MaskDecoder) -> None:
+                 decoder: MaskDecoder, veto: bool = False) -> None:
         super().__init__()
         self.image_encoder = image_encoder
         self.prompt_encoder = prompt_encoder
         self.decoder = decoder
+        #: v2: the coarse-mask prompt vetoes the cells its location gate closed (`region_gate.py`)
+        self.veto = veto
 
     def encode(self, image: torch.Tensor) -> ImageEmbedding:
         return self.image_encoder(image)
@@ -91,7 +105,11 @@ class LocusSam(nn.Module):
                has_text: torch.Tensor) -> DecoderOutputs:
         """coords [B, N, 2], labels [B, N], coarse_logits [B, 1, gc, gc], text [B, D], flags [B]."""
         prompts = self.prompt_encoder(coords, labels, coarse_logits, has_mask, text, has_text)
-        return self.decoder(image, self.prompt_encoder.image_pe(), prompts)
+        out = self.decoder(image, self.prompt_encoder.image_pe(), prompts)
+        if self.veto:
+            out = DecoderOutputs(mask_logits=apply_veto(out.mask_logits, coarse_logits, has_mask),
+                                 iou=out.iou)
+        return out
 
 
 class Locus(nn.Module):

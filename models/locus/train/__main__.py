@@ -153,6 +153,23 @@ def pretrain(model: Locus, data: CaseTensors, *, cfg: dict, mcfg: ModelConfig, r
     return {"clip": clip, "sam": sam}
 
 
+#: Parameters an `init` checkpoint may lack: modules it predates (v2's location gate), which
+#: start fresh; anything else missing or unexpected is an error.
+NEW_MODULES = ("prompt_generator.gate.",)
+
+
+def load_init(model: Locus, state: dict) -> None:
+    """Loads an `init` checkpoint's weights; says which new modules start fresh."""
+    result = model.load_state_dict(state, strict=False)
+    fresh = [k for k in result.missing_keys if k.startswith(NEW_MODULES)]
+    wrong = [k for k in result.missing_keys if k not in fresh] + list(result.unexpected_keys)
+    if wrong:
+        raise SystemExit(f"init checkpoint does not fit the model: {', '.join(wrong[:8])}")
+    if fresh:
+        modules = sorted({next(m.rstrip(".") for m in NEW_MODULES if k.startswith(m)) for k in fresh})
+        print(f"init: {len(fresh)} tensors of new modules start fresh ({', '.join(modules)})")
+
+
 def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> dict:
     started, cpu_started = time.time(), time.process_time()
     run.mkdir(parents=True, exist_ok=True)
@@ -167,7 +184,7 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
     prepared = time.time() - started
     model = build_locus(mcfg, vocab_size=len(tokenizer.vocab)).to(device)
     if cfg.get("init"):
-        model.load_state_dict(load_trained(resolve(cfg["init"])).model.state_dict())
+        load_init(model, load_trained(resolve(cfg["init"])).model.state_dict())
     elif mcfg.backbone == "mobilenet_v2":
         init_backbones([model.prompt_generator.image_encoder.backbone,
                         model.sam.image_encoder.backbone])

@@ -8,6 +8,9 @@ import torch
 from torch.nn import functional as F
 
 SEG_WEIGHTS = {"coarse": 0.3, "final": 0.6, "gpfc": 0.1}
+#: Our addition (model v2's location gate, `model/region_gate.py`): weight of its zone and region
+#: losses (`gate_loss`).
+GATE_WEIGHT = 0.2
 #: Our addition: the decoder's IoU head is trained to predict the IoU of its own mask (as SAM does).
 IOU_WEIGHT = 0.05
 
@@ -94,3 +97,32 @@ def point_confidence_loss(coarse_logits: torch.Tensor, target: torch.Tensor, *, 
     best = coarse_logits.flatten(1).masked_fill(~lesion, -1.0e4).max(dim=1).values
     goal = math.log(theta / (1.0 - theta)) + margin
     return F.relu(goal - best)[qualifies].mean()
+
+
+def zone_targets(zones: torch.Tensor, grid: int, num_regions: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """zones [B, m, m] uint8 (region index per mask pixel; anything >= num_regions is padding)
+    -> the share of each region in every coarse cell [B, R, g, g] and the cell's share of
+    frame [B, g, g] (0 for a cell wholly in the padding)."""
+    onehot = F.one_hot(zones.long().clamp(max=num_regions), num_regions + 1)  # [B, m, m, R+1]
+    shares = F.adaptive_avg_pool2d(onehot.permute(0, 3, 1, 2).float(), grid)[:, :num_regions]
+    return shares, shares.sum(dim=1)
+
+
+def allowed_regions(regions: torch.Tensor) -> torch.Tensor:
+    """Report labels [B, 6] -> where the report allows lesions: its regions, or all six when it
+    names none (a report without location words says nothing against any region)."""
+    names_some = regions.sum(dim=1, keepdim=True) > 0
+    return torch.where(names_some, regions, torch.ones_like(regions))
+
+
+def gate_loss(zone_logits: torch.Tensor, region_logits: torch.Tensor, zones: torch.Tensor | None,
+              regions: torch.Tensor) -> torch.Tensor:
+    """Zone head: cross-entropy against each cell's region shares, weighted by its share of
+    frame (skipped without zone maps); region head: BCE against `allowed_regions`."""
+    loss = F.binary_cross_entropy_with_logits(region_logits, allowed_regions(regions))
+    if zones is None:
+        return loss
+    shares, weight = zone_targets(zones, zone_logits.shape[-1], zone_logits.shape[1])
+    target = shares / weight.clamp(min=1e-6)[:, None]
+    per_cell = -(target * F.log_softmax(zone_logits, dim=1)).sum(dim=1)  # [B, g, g]
+    return loss + (weight * per_cell).sum() / weight.sum().clamp(min=1e-6)

@@ -18,8 +18,10 @@ from torch.nn import functional as F
 from ..model.locus import Locus
 from ..model.sam_image_encoder import ImageEmbedding
 from ..data.tokenizer import Tokenizer
-from .losses import (IOU_WEIGHT, clip_loss, locus_loss, mask_iou, point_confidence_loss,
-                     seg_loss)
+from ..constants import NUM_REGIONS
+from ..model.region_gate import gate_shift, soft_clamp
+from .losses import (GATE_WEIGHT, IOU_WEIGHT, clip_loss, gate_loss, locus_loss, mask_iou,
+                     point_confidence_loss, seg_loss)
 from .prompts import model_prompts, no_prompts, simulate_prompts, to_device
 from .report_swap import random_labels, restrict, swap_reports
 from .tensors import NO_ZONE, CaseTensors
@@ -54,21 +56,39 @@ def clip_step(model: Locus, head: ClipHead, data: CaseTensors):
 
 
 def restrict_to_regions(targets: torch.Tensor, zones: torch.Tensor | None, p: float,
-                        rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+                        rng: np.random.Generator
+                        ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """With probability p per case (cases with a zone map only), the target restricted to a
-    random non-empty set of regions (`report_swap.restrict`). Returns the targets and which
-    cases were restricted [B] bool."""
+    random non-empty set of regions (`report_swap.restrict`). Returns the targets, which cases
+    were restricted [B] bool and the regions each case keeps [B, 6] (all six when unrestricted)."""
     restricted = torch.zeros(targets.shape[0], dtype=torch.bool)
+    kept = torch.ones(targets.shape[0], NUM_REGIONS, dtype=targets.dtype)
     if zones is None or p <= 0:
-        return targets, restricted
+        return targets, restricted, kept
     out = targets.clone()
     for b in range(targets.shape[0]):
         if rng.random() >= p or bool((zones[b] == NO_ZONE).all()):
             continue
-        labels = torch.tensor(random_labels(rng), dtype=targets.dtype)
-        out[b] = restrict(targets[b], zones[b], labels)
+        kept[b] = torch.tensor(random_labels(rng), dtype=targets.dtype)
+        out[b] = restrict(targets[b], zones[b], kept[b])
         restricted[b] = True
-    return out, restricted
+    return out, restricted, kept
+
+
+def simulated_gate(coarse: torch.Tensor, zones: torch.Tensor | None,
+                   kept: torch.Tensor) -> torch.Tensor:
+    """Phase 2's coarse prompts in the gated convention of phase 3 (`model/region_gate.py`):
+    floored, and lowered by log(gate) where the gate is the share of each coarse cell lying in
+    the regions the case keeps (padding counts as kept: phase 3 never learns a gate there)."""
+    coarse = soft_clamp(coarse)
+    if zones is None:
+        return coarse
+    allowed = torch.ones(NO_ZONE + 1, zones.shape[0], dtype=coarse.dtype)
+    allowed[:NUM_REGIONS] = kept.t().to(coarse.dtype)
+    cases = torch.arange(zones.shape[0])[:, None, None]
+    open_share = allowed[zones.long().cpu(), cases]  # [B, m, m]
+    gate = F.adaptive_avg_pool2d(open_share[:, None], coarse.shape[-2:])
+    return coarse + gate_shift(gate.to(coarse.device))
 
 
 def sam_step(model: Locus, data: CaseTensors, *, grid: int, input_size: int, seed: int,
@@ -84,11 +104,13 @@ def sam_step(model: Locus, data: CaseTensors, *, grid: int, input_size: int, see
 
     def step(idx: torch.Tensor, _: int) -> dict:
         target = data.targets[idx]
+        zones = None if data.zones is None else data.zones[idx]
         if not prompt_free:
-            target, restricted = restrict_to_regions(
-                target, None if data.zones is None else data.zones[idx], restrict_p, rng)
+            target, restricted, kept = restrict_to_regions(target, zones, restrict_p, rng)
         prompts = to_device(simulate_prompts(target, grid=grid, input_size=input_size, rng=rng),
                             target.device)
+        if sam.veto and not prompt_free:
+            prompts.coarse_logits = simulated_gate(prompts.coarse_logits, zones, kept)
         if prompt_free:
             prompts = no_prompts(prompts)
         else:
@@ -187,6 +209,11 @@ def locus_step(model: Locus, data: CaseTensors, embeddings: ImageEmbedding | Non
         total = loss.total
         record = {"coarse": loss.coarse.detach(), "final": loss.final.detach(),
                   "gpfc": loss.gpfc.detach()}
+        if out.zone_logits is not None and out.region_logits is not None:
+            gate = gate_loss(out.zone_logits, out.region_logits,
+                             None if data.zones is None else data.zones[idx], batch.regions)
+            total = total + GATE_WEIGHT * gate
+            record["gate"] = gate.detach()
         if opts.confidence_weight > 0:
             conf = point_confidence_loss(out.coarse_logits, batch.targets, theta=opts.theta)
             total = total + opts.confidence_weight * conf

@@ -13,7 +13,7 @@ import torch
 
 from locus.data.tokenizer import Tokenizer, build_vocab
 from locus.model.build import build_locus, model_config
-from locus.train.__main__ import carry_over_times
+from locus.train.__main__ import carry_over_times, load_init
 from locus.train.loop import PhaseConfig, cosine_with_warmup, run_phase
 from locus.train.phases import (
     ClipHead, LocusOptions, cache_embeddings, clip_step, freeze_for_phase3, locus_step,
@@ -129,14 +129,15 @@ def test_restricted_targets_keep_only_named_regions():
     for z in range(6):  # six vertical bands, one region each
         zones[:2, :, 2 * z:2 * z + 2] = z
     targets = torch.ones(3, 1, m, m)
-    out, restricted = restrict_to_regions(targets, zones, 1.0, np.random.default_rng(3))
+    out, restricted, labels = restrict_to_regions(targets, zones, 1.0, np.random.default_rng(3))
     assert restricted.tolist() == [True, True, False]  # the third has no zone map
     for b in range(2):
         kept = out[b, 0].amax(dim=0).reshape(6, 2)
         assert torch.equal(kept[:, 0], kept[:, 1]) and 0 < kept[:, 0].sum() <= 6
+        assert torch.equal(kept[:, 0], labels[b])  # the bands kept are the labels returned
         assert torch.equal(out[b, 0], out[b, 0, :1].expand(m, m))  # whole bands
-    assert torch.equal(out[2], targets[2])
-    untouched, none = restrict_to_regions(targets, zones, 0.0, np.random.default_rng(3))
+    assert torch.equal(out[2], targets[2]) and labels[2].tolist() == [1.0] * 6
+    untouched, none, _ = restrict_to_regions(targets, zones, 0.0, np.random.default_rng(3))
     assert not none.any() and torch.equal(untouched, targets)
 
 
@@ -222,3 +223,17 @@ def test_rerunning_a_finished_run_adds_to_its_time_record(tmp_path):
                                tmp_path / "training.json")
     assert resumed["seconds"] == 546.3 and resumed["prepare_seconds"] == 20.1
     assert resumed["sam"] == {"seconds": 280.0} and resumed["invocations"] == 2
+
+
+def test_init_from_a_checkpoint_without_the_location_gate(capsys):
+    """A v2 checkpoint made before the location gate initialises a gated v2 model (the gate starts
+    fresh and says so); any other missing or unexpected tensor is refused."""
+    old = build_locus(model_config("v2-tiny", location_gate=False), vocab_size=40)
+    new = build_locus(model_config("v2-tiny"), vocab_size=40)
+    load_init(new, old.state_dict())
+    assert "start fresh (prompt_generator.gate)" in capsys.readouterr().out
+    assert torch.equal(new.sam.decoder.mask_token, old.sam.decoder.mask_token)
+    state = old.state_dict()
+    state.pop("sam.decoder.mask_token")
+    with pytest.raises(SystemExit, match="sam.decoder.mask_token"):
+        load_init(new, state)
