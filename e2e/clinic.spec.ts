@@ -145,6 +145,9 @@ test('offline under a subpath: reload, a CT DICOM in HU segments with the lung w
 
   // The lung window from HU: the same mask as the 8-bit slice the pipeline renders with it.
   await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'ct-lung-window.png', mimeType: 'image/png', buffer: await lungWindowPng() });
+  // Segment only once the PNG is the image on screen (the DICOM's result gone): a click while it
+  // is still opening analyses the DICOM, whose result is then discarded as another image's.
+  await expect(status(page)).toContainText('Ready: press Segment');
   await page.getByRole('button', { name: 'Segment', exact: true }).click();
   await expect(status(page)).toContainText('Done', { timeout: 180_000 });
   expect(await settled(page)).toBe(fromDicom);
