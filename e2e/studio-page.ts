@@ -146,6 +146,50 @@ export async function save(page: Page, testInfo: TestInfo, button: string): Prom
 }
 
 /**
+ * Exports caught in the page instead of saved by Chromium: from `catchExports` on, a download link
+ * the studio clicks hands its file name and Blob to the test and saves nothing. For a spec that
+ * exports more files from one page than Chromium's download limiter lets through (the workbench
+ * lost its 11th real download: the link clicked, no download begun), after real downloads have
+ * shown the same `download()` path saves files.
+ */
+export async function catchExports(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const caught = window as unknown as { locusExports?: { name: string; blob: Blob }[] };
+    if (caught.locusExports !== undefined) return;
+    caught.locusExports = [];
+    const blobs = new Map<string, Blob>();
+    const create = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (object: Blob | MediaSource) => {
+      const url = create(object);
+      if (object instanceof Blob) blobs.set(url, object);
+      return url;
+    };
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      const blob = blobs.get(this.href);
+      if (this.download !== '' && blob !== undefined) caught.locusExports!.push({ name: this.download, blob });
+      else click.call(this);
+    };
+  });
+}
+
+/** Clicks `button` on a page prepared by `catchExports` and returns the file it exported. */
+export async function caughtExport(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
+  const count = () => page.evaluate(() => (window as unknown as { locusExports: unknown[] }).locusExports.length);
+  const before = await count();
+  await page.getByRole('button', { name: button, exact: true }).click({ timeout: SAVE_STEP_MS });
+  await expect.poll(count, { message: `"${button}" exported nothing`, timeout: SAVE_STEP_MS }).toBe(before + 1);
+  const { name, base64 } = await page.evaluate(async (index) => {
+    const { name, blob } = (window as unknown as { locusExports: { name: string; blob: Blob }[] }).locusExports[index]!;
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { name, base64: btoa(binary) };
+  }, before);
+  return { name, bytes: Buffer.from(base64, 'base64') };
+}
+
+/**
  * Content-Security-Policy violations of a studio opened with `csp`: the page's from the start, its
  * worker's from now on (`read()` returns both). Blocked and report-only violations both count.
  */
