@@ -42,6 +42,8 @@ GATE_SHIFT = 20.0
 VETO_LEVEL = COARSE_FLOOR - 1.0
 #: Final-mask logits lost per unit of coarse logit below VETO_LEVEL.
 VETO_SCALE = 2.0
+#: Initial bias of the region head.
+REGION_BIAS_INIT = 4.0
 
 
 def soft_clamp(logits: torch.Tensor) -> torch.Tensor:
@@ -82,6 +84,10 @@ class RegionGate(nn.Module):
         # where in the frame each region usually lies (the slices are centred on the body)
         self.zone_position = nn.Parameter(torch.zeros(1, NUM_REGIONS, grid, grid))
         self.region = nn.Linear(embed_dim, NUM_REGIONS)
+        # a fresh gate is open (every region allowed: sigmoid(4) = 0.98), so a model it is added
+        # to starts as it was and learns to close it; a half-open gate would veto everything
+        nn.init.constant_(self.region.bias, REGION_BIAS_INIT)
+        nn.init.zeros_(self.region.weight)
 
     def forward(self, image_embed: torch.Tensor, text_embed: torch.Tensor,
                 grid: int) -> GateOutputs:

@@ -109,3 +109,19 @@ def test_phase2_simulated_gate_closes_only_the_regions_not_kept():
     assert (gated[:, 3:6] < VETO_LEVEL).all()
     assert torch.allclose(gated[:, 6], torch.full((7,), kept_logit), atol=1e-5)  # padding stays open
     assert torch.allclose(simulated_gate(coarse, None, kept), soft_clamp(coarse))
+
+
+def test_a_fresh_gate_is_open():
+    """Added to a trained model, the gate starts open: the coarse mask moves by under 0.5 logit
+    and nothing is vetoed, whatever the report."""
+    torch.manual_seed(0)
+    gated = build_locus(CFG, vocab_size=40).eval()
+    plain = build_locus(model_config("v2-tiny", location_gate=False), vocab_size=40).eval()
+    plain.load_state_dict(gated.state_dict(), strict=False)
+    image = torch.randn(1, 1, CFG.input_size, CFG.input_size)
+    ids = torch.randint(4, 40, (1, CFG.max_length))
+    attn = torch.ones(1, CFG.max_length, dtype=torch.long)
+    with torch.no_grad():
+        a = gated.prompt_generator(image, ids, attn).coarse_logits
+        b = plain.prompt_generator(image, ids, attn).coarse_logits
+    assert (a - soft_clamp(b)).abs().max() < 0.5 and a.min() > VETO_LEVEL
