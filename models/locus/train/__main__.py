@@ -49,7 +49,9 @@ VARIANTS = {"full": {"use_qgaf": True, "gpfc_weight": 0.1},
 def generate_synthetic(spec: dict) -> None:
     root = resolve(spec["root"])
     for split in ("train", "val", "test"):
-        if spec.get(split) and not (root / split / "reports.csv").exists():
+        # data written before the generator saved lung fields are written again (same bytes)
+        if spec.get(split) and not ((root / split / "reports.csv").exists()
+                                    and (root / split / "lungs").is_dir()):
             subprocess.run([sys.executable, "-m", "locus.synth", "--out", str(root / split),
                             "--split", split, "--n", str(spec[split]), "--seed", str(spec["seed"])],
                            check=True, cwd=MODELS_DIR)
