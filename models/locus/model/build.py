@@ -121,7 +121,9 @@ def _build_mnv2_prompt_generator(cfg: ModelConfig, *, vocab_size: int) -> Prompt
                for w in widths] if cfg.use_qgaf else None
     heads = [GPFC(image_width=w, text_width=cfg.text_width, hidden=cfg.gpfc_hidden)
              for w in widths]
-    gate = (RegionGate(embed_dim=cfg.embed_dim, grid=cfg.coarse_grid, hidden=cfg.gpfc_hidden)
+    gate = (RegionGate(embed_dim=cfg.embed_dim, text_width=cfg.text_width,
+                       max_length=cfg.max_length, grid=cfg.coarse_grid,
+                       hidden=cfg.gpfc_hidden, heads=cfg.text_heads)
             if cfg.location_gate else None)
     return PromptGenerator(image_encoder=image, text_encoder=text, bridges=bridges, heads=heads,
                            coarse=CoarseMask(),

@@ -59,6 +59,7 @@ class PromptGenerator(nn.Module):
         (training caches it: nothing before the first bridge learns); `image` is then unused."""
         v = self.image_encoder.embed(image) if first_stage is None else first_stage
         t = self.text_encoder.embed(input_ids)
+        token_embeddings = t
         bias = causal_padding_bias(attention_mask)
         eos = eos_index(attention_mask)
         stage_logits, stages = [], []
@@ -76,7 +77,7 @@ class PromptGenerator(nn.Module):
         coarse = self.coarse(image_embed, text_embed, grid)
         zone_logits = region_logits = None
         if self.gate is not None:  # `region_gate.py`
-            gated = self.gate(image_embed, text_embed, grid)
+            gated = self.gate(image_embed, token_embeddings, attention_mask, grid)
             coarse = soft_clamp(coarse) + gate_shift(gated.gate)
             zone_logits, region_logits = gated.zone_logits, gated.region_logits
         return PromptOutputs(coarse_logits=coarse, text_prompt=self.text_prompt(text_embed),

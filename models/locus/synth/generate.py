@@ -4,7 +4,9 @@ Case ``i`` of a split is drawn from ``np.random.SeedSequence([seed, SPLITS.index
 so any case can be regenerated alone and every run writes the same bytes; the split index in the
 entropy keeps train, val and test on separate streams even under one seed. ``write_split`` writes
 the LViT layout: DIR/images/<stem>.png, DIR/masks/<stem>.png (0/255), DIR/reports.csv (Image,
-Description) and DIR/zones.csv (Image + the six REGIONS, 0/1). The command line is ``__main__.py``.
+Description) and DIR/zones.csv (Image + the six REGIONS, 0/1), plus DIR/lungs/<stem>.png (0/255:
+the lung fields, whose bounding box frames the zones; training makes zone maps from it). The
+command line is ``__main__.py``.
 """
 from __future__ import annotations
 
@@ -252,12 +254,14 @@ def write_split(out: Path, split: str, n: int, seed: int | None = None) -> None:
     seed = DEFAULT_SEEDS[split] if seed is None else seed
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "masks").mkdir(parents=True, exist_ok=True)
+    (out / "lungs").mkdir(parents=True, exist_ok=True)
     reports, zones = [("Image", "Description")], [("Image", *REGIONS)]
     for i in range(n):
         case = generate_case(case_rng(seed, split, i))
         name = case_stem(split, i) + ".png"
         save_png(out / "images" / name, case.image)
         save_png(out / "masks" / name, case.mask.astype(np.uint8) * 255)
+        save_png(out / "lungs" / name, case.lung.astype(np.uint8) * 255)
         reports.append((name, case.report))
         zones.append((name, *case.labels))
     for fname, rows in (("reports.csv", reports), ("zones.csv", zones)):

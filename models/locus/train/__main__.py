@@ -38,7 +38,7 @@ from ..pretrained.port import init_backbones
 from .loop import PhaseConfig, run_phase
 from .phase_lit import LitHead, lit_parameters, lit_step, locked_features
 from .phases import (ClipHead, LocusOptions, cache_embeddings, cache_first_stage, clip_step,
-                     freeze_for_phase3, locus_step, sam_step)
+                     freeze_for_phase3, locus_step, sam_step, warm_up_reader)
 from .tensors import CaseTensors, load_augmented, load_cached
 
 VARIANTS = {"full": {"use_qgaf": True, "gpfc_weight": 0.1},
@@ -49,7 +49,9 @@ VARIANTS = {"full": {"use_qgaf": True, "gpfc_weight": 0.1},
 def generate_synthetic(spec: dict) -> None:
     root = resolve(spec["root"])
     for split in ("train", "val", "test"):
-        if spec.get(split) and not (root / split / "reports.csv").exists():
+        # data written before the generator saved lung fields are written again (same bytes)
+        if spec.get(split) and not ((root / split / "reports.csv").exists()
+                                    and (root / split / "lungs").is_dir()):
             subprocess.run([sys.executable, "-m", "locus.synth", "--out", str(root / split),
                             "--split", split, "--n", str(spec[split]), "--seed", str(spec["seed"])],
                            check=True, cwd=MODELS_DIR)
@@ -156,6 +158,8 @@ def pretrain(model: Locus, data: CaseTensors, *, cfg: dict, mcfg: ModelConfig, r
 #: Parameters an `init` checkpoint may lack: modules it predates (v2's location gate), which
 #: start fresh; anything else missing or unexpected is an error.
 NEW_MODULES = ("prompt_generator.gate.",)
+#: Steps of the report reader's warm-up before phase 3 (`phases.warm_up_reader`).
+READER_STEPS = 600
 
 
 def load_init(model: Locus, state: dict) -> None:
@@ -210,6 +214,10 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
         vmodel.load_state_dict(base_state, strict=False)
         vmodel = vmodel.to(memory_format=torch.channels_last)
         params = freeze_for_phase3(vmodel)
+        if vmodel.prompt_generator.gate is not None:
+            record[f"reader_{variant}"] = warm_up_reader(vmodel, tokenizer, steps=READER_STEPS,
+                                                         seed=cfg["seed"] + 3)
+            print(f"report reader: {json.dumps(record[f'reader_{variant}'])}")
         options = LocusOptions(k=TOPK_DEFAULT, theta=THETA_DEFAULT,
                                dropout=cfg["prompts"]["dropout"],
                                gpfc_weight=vopts["gpfc_weight"], input_size=mcfg.input_size,

@@ -13,7 +13,7 @@ from ..data.augment import AugmentConfig, augmented_set, body_frame, make_slice
 from ..data.dataset import Case, read_cases, read_image, read_mask
 from ..data.preprocess import PreprocessSpec, mask_to_frame, preprocess
 from ..data.report import parse_report
-from ..data.zones import zone_index_map
+from ..data.zones import ZoneFrame, zone_frame, zone_index_map
 from ..data.tokenizer import Tokenizer
 
 
@@ -66,13 +66,14 @@ def region_labels(reports: list[str]) -> torch.Tensor:
     return torch.tensor([list(parse_report(r).labels) for r in reports], dtype=torch.float32)
 
 
-def zone_map(body: np.ndarray, resized: tuple[int, int], input_size: int,
+def zone_map(frame: ZoneFrame, shape: tuple[int, int], resized: tuple[int, int], input_size: int,
              mask_size: int) -> np.ndarray:
     """Region index of every pixel of the mask grid [m, m] over the padded frame, by the zone rule
-    on the slice's body mask [H, W] (native); NO_ZONE where the frame is padding."""
-    (h, w), (rh, rw) = body.shape, resized
+    in `frame` (native pixels of an image of `shape`: a CT slice's body frame, a synthetic chest
+    X-ray's lung-field frame); NO_ZONE where the frame is padding."""
+    (h, w), (rh, rw) = shape, resized
     cell = input_size / mask_size  # frame pixels per mask pixel
-    zones = zone_index_map(body_frame(body), (mask_size, mask_size),
+    zones = zone_index_map(frame, (mask_size, mask_size),
                            scale_yx=(cell * h / rh, cell * w / rw)).astype(np.uint8)
     centres = (np.arange(mask_size) + 0.5) * cell
     zones[centres >= rh, :] = NO_ZONE
@@ -82,20 +83,34 @@ def zone_map(body: np.ndarray, resized: tuple[int, int], input_size: int,
 
 def to_tensors(pixels: list[np.ndarray], masks: list[np.ndarray], reports: list[str],
                stems: list[str], spec: PreprocessSpec, mask_size: int,
-               tokenizer: Tokenizer, bodies: list[np.ndarray] | None = None) -> CaseTensors:
-    """Native images [H, W] and masks [H, W] (and body masks, for zone maps) -> model-frame
-    tensors (see CaseTensors)."""
+               tokenizer: Tokenizer, frames: list[ZoneFrame] | None = None) -> CaseTensors:
+    """Native images [H, W] and masks [H, W] (and each image's zone frame, for zone maps) ->
+    model-frame tensors (see CaseTensors)."""
     images, targets, zones = [], [], []
     for i, (image, truth) in enumerate(zip(pixels, masks)):
         pre = preprocess(image, spec)
         images.append(pre.tensor[0])
         targets.append(mask_to_frame(truth, pre.resized, spec.input_size, mask_size)[None])
-        if bodies is not None:
-            zones.append(zone_map(bodies[i], pre.resized, spec.input_size, mask_size))
+        if frames is not None:
+            zones.append(zone_map(frames[i], image.shape[:2], pre.resized, spec.input_size,
+                                  mask_size))
     ids, mask = encode_reports(reports, tokenizer)
     return CaseTensors(torch.from_numpy(np.stack(images)), torch.from_numpy(np.stack(targets)),
                        ids, mask, region_labels(reports), stems, reports,
-                       torch.from_numpy(np.stack(zones)) if bodies is not None else None)
+                       torch.from_numpy(np.stack(zones)) if frames is not None else None)
+
+
+#: Optional folder of a dataset: lung-field masks (same stems as the images, nonzero = lung),
+#: written by the synthetic generator; their bounding box is the zone frame (`zone_frame`).
+LUNGS_DIR = "lungs"
+
+
+def lung_frames(root: Path, cases: list[Case]) -> list[ZoneFrame] | None:
+    """The zone frame of every case from ROOT/lungs/<image name>, or None without that folder."""
+    folder = Path(root) / LUNGS_DIR
+    if not folder.is_dir():
+        return None
+    return [zone_frame(read_mask(folder / c.image.name) > 0) for c in cases]
 
 
 def select_cases(root: Path, stems: list[str] | None) -> list[Case]:
@@ -117,7 +132,7 @@ def load_folder(root: Path, spec: PreprocessSpec, mask_size: int,
     cases = select_cases(root, None)
     return to_tensors([read_image(c.image) for c in cases], [read_mask(c.mask) for c in cases],
                       [c.report for c in cases], [c.stem for c in cases], spec, mask_size,
-                      tokenizer)
+                      tokenizer, lung_frames(root, cases))
 
 
 def load_augmented(root: Path, stems: list[str] | None, augment: AugmentConfig,
@@ -147,7 +162,7 @@ def load_augmented(root: Path, stems: list[str] | None, augment: AugmentConfig,
     stems_out += [f"{c.stem}-aug{i // len(kept) + 1}" for i, c in enumerate(kept * augment.copies)]
     part = to_tensors([s.image for s in items], [s.mask for s in items],
                       [s.report for s in items], stems_out, spec, mask_size, tokenizer,
-                      [s.body for s in items])
+                      [body_frame(s.body) for s in items])
     cache_dir.mkdir(parents=True, exist_ok=True)
     torch.save(dict(vars(part)), path)
     return part
@@ -159,7 +174,8 @@ def load_cached(roots: list[Path], spec: PreprocessSpec, mask_size: int, tokeniz
     parts = []
     for root in roots:
         key = hashlib.sha1(json.dumps([str(Path(root).resolve()), spec.to_manifest(), mask_size,
-                                       tokenizer.vocab, tokenizer.max_length]).encode()).hexdigest()
+                                       tokenizer.vocab, tokenizer.max_length,
+                                       (Path(root) / LUNGS_DIR).is_dir()]).encode()).hexdigest()
         path = cache_dir / f"tensors-{key[:16]}.pt"
         if path.exists():
             parts.append(CaseTensors(**torch.load(path)))
@@ -170,6 +186,8 @@ def load_cached(roots: list[Path], spec: PreprocessSpec, mask_size: int, tokeniz
             parts.append(part)
     if len(parts) == 1:
         return parts[0]
+    zoned = all(p.zones is not None for p in parts)
     return CaseTensors(*(torch.cat([getattr(p, f) for p in parts]) for f in
                          ("images", "targets", "input_ids", "attention_mask", "regions")),
-                       sum((p.stems for p in parts), []), sum((p.reports for p in parts), []))
+                       sum((p.stems for p in parts), []), sum((p.reports for p in parts), []),
+                       torch.cat([p.zones for p in parts]) if zoned else None)

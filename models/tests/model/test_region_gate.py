@@ -3,6 +3,7 @@ coarse mask elsewhere, the closed cells veto the final mask, and its losses and 
 simulation follow the zone maps. Toy sizes, no weights needed."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from locus.constants import MAX_POINTS, NUM_REGIONS
@@ -14,6 +15,17 @@ from locus.train.phases import simulated_gate
 from locus.train.tensors import NO_ZONE
 
 CFG = model_config("v2-tiny")
+
+
+class Fixed(torch.nn.Module):
+    """A report reader that reads the same region logits from every report."""
+
+    def __init__(self, logits: torch.Tensor) -> None:
+        super().__init__()
+        self.logits = logits
+
+    def forward(self, tokens: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.logits.expand(tokens.shape[0], -1)
 
 
 def band_zones(batch: int, m: int) -> torch.Tensor:
@@ -59,8 +71,7 @@ def test_report_naming_other_regions_closes_the_coarse_mask_and_the_final_mask()
         gate.zone_position.zero_()
         gate.zone_position[0, 0, :, : g // 2] = 20.0
         gate.zone_position[0, 3, :, g // 2:] = 20.0
-        gate.region.weight.zero_()
-        gate.region.bias.copy_(torch.tensor([20.0, -20, -20, -20, -20, -20]))
+    gate.reader = Fixed(torch.tensor([[20.0, -20, -20, -20, -20, -20]]))
     image = torch.randn(1, 1, CFG.input_size, CFG.input_size)
     ids = torch.randint(4, 40, (1, CFG.max_length))
     attn = torch.ones(1, CFG.max_length, dtype=torch.long)
@@ -109,3 +120,37 @@ def test_phase2_simulated_gate_closes_only_the_regions_not_kept():
     assert (gated[:, 3:6] < VETO_LEVEL).all()
     assert torch.allclose(gated[:, 6], torch.full((7,), kept_logit), atol=1e-5)  # padding stays open
     assert torch.allclose(simulated_gate(coarse, None, kept), soft_clamp(coarse))
+
+
+def test_a_fresh_gate_is_open():
+    """Added to a trained model, the gate starts open: the coarse mask moves by under 0.5 logit
+    and nothing is vetoed, whatever the report."""
+    torch.manual_seed(0)
+    gated = build_locus(CFG, vocab_size=40).eval()
+    plain = build_locus(model_config("v2-tiny", location_gate=False), vocab_size=40).eval()
+    plain.load_state_dict(gated.state_dict(), strict=False)
+    image = torch.randn(1, 1, CFG.input_size, CFG.input_size)
+    ids = torch.randint(4, 40, (1, CFG.max_length))
+    attn = torch.ones(1, CFG.max_length, dtype=torch.long)
+    with torch.no_grad():
+        a = gated.prompt_generator(image, ids, attn).coarse_logits
+        b = plain.prompt_generator(image, ids, attn).coarse_logits
+    assert (a - soft_clamp(b)).abs().max() < 0.5 and a.min() > VETO_LEVEL
+
+
+def test_the_report_reader_learns_to_read_generated_reports():
+    """The warm-up before phase 3 teaches the reader the report rule from generated reports:
+    from the open prior (every region allowed) to most reports read right in a few hundred
+    steps, on the tiny model's text tower, and it moves nothing but the reader."""
+    from locus.data.tokenizer import Tokenizer, build_vocab
+    from locus.train.phases import generated_reports, warm_up_reader
+
+    texts, _ = generated_reports(np.random.default_rng(0), 2000)
+    tokenizer = Tokenizer(build_vocab(texts, 120), max_length=CFG.max_length)
+    torch.manual_seed(0)
+    model = build_locus(CFG, vocab_size=len(tokenizer.vocab))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    record = warm_up_reader(model, tokenizer, steps=400, seed=1)
+    assert record["accuracy_before"] < 0.2 and record["accuracy"] > 0.8, record
+    moved = {k for k, v in model.state_dict().items() if not torch.equal(v, before[k])}
+    assert moved and all(k.startswith("prompt_generator.gate.reader.") for k in moved)

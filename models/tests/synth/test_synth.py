@@ -157,3 +157,24 @@ def test_samples_index(tmp_path):
         assert (tmp_path / entry["image"]).is_file() and (tmp_path / entry["mask"]).is_file()
         assert parse_report(entry["report"]).labels == tuple(entry["regions"])
     assert (tmp_path / "index.json").is_file()
+
+
+def test_written_lungs_give_training_zone_maps_that_hold_the_lesions(written):
+    """DIR/lungs/ frames the zones: the training tensors of a written split get zone maps, and
+    every region its report names holds lesion pixels of the target in that map (the zone rule
+    that wrote the report), while unnamed regions hold at most slivers."""
+    from locus.data.dataset import read_cases
+    from locus.data.preprocess import PreprocessSpec
+    from locus.data.tokenizer import Tokenizer, build_vocab
+    from locus.train.tensors import NO_ZONE, load_folder
+
+    reports = [c.report for c in read_cases(written)[0]]
+    data = load_folder(written, PreprocessSpec(input_size=128), 64,
+                       Tokenizer(build_vocab(reports, 80), max_length=40))
+    assert data.zones is not None and data.zones.shape == (4, 64, 64)
+    for zones, target, labels in zip(data.zones, data.targets, data.regions):
+        lesion = target[0] > 0.5
+        share = [float((lesion & (zones == z)).sum()) / max(float(lesion.sum()), 1.0) for z in range(6)]
+        for z, named in enumerate(labels.tolist()):
+            assert share[z] > 0.005 if named else share[z] < 0.03, (z, share, labels)
+        assert set(zones.unique().tolist()) <= set(range(6)) | {NO_ZONE}

@@ -91,9 +91,13 @@ def test_phase1_clip_trains_only_the_encoders(data, tokenizer, tmp_path):
     scale = head.logit_scale.detach().clone()
     step = Counting(clip_step(model, head, data))
     params = [*pg.image_encoder.parameters(), *pg.text_encoder.parameters(), *head.parameters()]
+    # 3 epochs: at init both towers give nearly the same embedding for every input, the centred
+    # contrastive gradient is ill-conditioned and now and then overflows; run_phase skips such a
+    # step (counted), so one short epoch could leave the encoders unmoved
+    cfg = PhaseConfig(epochs=3, batch=2, lr=1e-2)
     record = run_phase(name="p1", modules={"pg": pg, "head": head}, params=params,
-                       size=len(data), cfg=CONFIG, step=step, checkpoint=tmp_path / "p1.pt", seed=0)
-    assert step.calls == 2 and record["steps"] == 2 and record["epochs"] == 1
+                       size=len(data), cfg=cfg, step=step, checkpoint=tmp_path / "p1.pt", seed=0)
+    assert step.calls == 6 and record["steps"] == 6 and record["epochs"] == 3
     assert math.isfinite(record["final_losses"]["loss"])
     moved = changed(before_pg, pg)
     assert any(k.startswith("image_encoder.") for k in moved)
