@@ -2,7 +2,8 @@
 # The CT bundle (model v2) end to end, resumable:
 # 1. pretraining on the 1,600 pseudo-labelled slices (configs/ct-v2-pretrain.json);
 # 2. the image-only reference in 5-fold cross-validation (configs/medseg-ct-v2-image-only.json);
-# 3. Locus in the same 5 folds (configs/medseg-ct-v2.json; train, PyTorch and ONNX evaluation
+# 3. Locus (with the location gate: runs/medseg-v2g-cv) in the same 5 folds
+#    (configs/medseg-ct-v2.json; train, PyTorch and ONNX evaluation
 #    per fold), with the reference beside it in the record;
 # 4. the final model on all 50 MedSeg slices, exported to medseg-ct/ with the cross-validated
 #    figures as its metrics, and verified.
@@ -16,10 +17,10 @@ py=/usr/bin/python3
 $py -m locus.train --config configs/ct-v2-pretrain.json --out runs/ct-v2-pretrain
 $py -m locus.cv --config configs/medseg-ct-v2-image-only.json --out runs/medseg-v2-image-only-cv \
   --image-only
-$py -m locus.cv --config configs/medseg-ct-v2.json --out runs/medseg-v2-cv \
+$py -m locus.cv --config configs/medseg-ct-v2.json --out runs/medseg-v2g-cv \
   --baseline runs/medseg-v2-image-only-cv
 $py -m locus.train --config configs/medseg-ct-v2.json --out runs/medseg-ct-v2
 $py -m locus.export --run runs/medseg-ct-v2 --config configs/medseg-ct-v2.json --out medseg-ct \
-  --metrics runs/medseg-v2-cv/cv-metrics.json --fixtures-from data-gen/synth-cxr/test
+  --metrics runs/medseg-v2g-cv/cv-metrics.json --fixtures-from data-gen/synth-cxr/test
 bundle_abs=$(realpath -m medseg-ct)
 (cd .. && node bin/locus.mjs verify "$bundle_abs")
