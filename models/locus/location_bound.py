@@ -25,14 +25,9 @@ from .data.dataset import read_cases
 from .data.folds import read_ids
 from .data.report import parse_report
 from .evaluate import generic_reports
+from .metrics import dice
 from .paths import resolve
 from .train.tensors import encode_reports, load_augmented
-
-
-def dice(pred: np.ndarray, truth: np.ndarray) -> float:
-    """Dice of two boolean masks; 1 when both are empty."""
-    total = pred.sum() + truth.sum()
-    return 1.0 if total == 0 else float(2 * (pred & truth).sum() / total)
 
 
 def region_bound(pred: np.ndarray, truth: np.ndarray, zones: np.ndarray,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from locus.location_bound import dice, region_bound
+from locus.location_bound import region_bound
+from locus.metrics import dice
 
 
 def test_region_bound_cuts_the_prediction_to_the_named_regions():
