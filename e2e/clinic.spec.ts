@@ -22,12 +22,10 @@ import { encode as encodePng } from 'fast-png';
 import { decodeImage, maskFor, readDicomImage, readSegmentation, renderExpected, type Manifest } from '../src/pipeline/index';
 import { PATIENT } from '../tests/fixtures/dicom/make-dicom';
 import { SAMPLE_REPORT } from '../tests/fixtures/dicom/phantom';
-import { SAMPLES, save, settled } from './studio-page';
+import { CT_TITLE, DEMO_TITLE, SAMPLES, save, settled, startsWithTitle } from './studio-page';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CT_FILE = path.join(SAMPLES, 'ct-phantom.dcm');
-const CT_TITLE = 'Locus CT (MedSeg COVID-19, 50 slices)';
-const DEMO_TITLE = 'Locus demo (synthetic chest X-ray)';
 const ctManifest = JSON.parse(readFileSync(path.join(REPO, 'models/medseg-ct/manifest.json'), 'utf8')) as Manifest;
 
 interface Watched {
@@ -80,7 +78,7 @@ const bundleTitle = (page: Page, title: string) => page.getByRole('region', { na
 
 async function loadShipped(page: Page, title: string): Promise<void> {
   await page.locator('summary', { hasText: 'Load another bundle' }).click();
-  await page.getByRole('button', { name: new RegExp(`^${title.replace(/[()]/g, '\\$&')}`) }).click();
+  await page.getByRole('button', { name: startsWithTitle(title) }).click();
   await expect(bundleTitle(page, title)).toBeVisible({ timeout: 180_000 });
 }
 
@@ -166,7 +164,7 @@ test('the patient is shown only when asked; labels, window presets and readouts 
   // A CT slice on the chest X-ray bundle asks first, and offers the CT bundle.
   await page.getByLabel('Image', { exact: true }).setInputFiles(CT_FILE);
   const prompt = page.getByRole('alertdialog');
-  await expect(prompt).toContainText('This CT image does not suit Locus demo (synthetic chest X-ray)');
+  await expect(prompt).toContainText(`This CT image does not suit ${DEMO_TITLE}`);
   await expect(prompt).toContainText('the image is CT, the bundle expects CR or DX');
   await page.getByLabel('Report', { exact: true }).fill(SAMPLE_REPORT);
   await expect(page.getByRole('button', { name: 'Segment', exact: true })).toBeDisabled();

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { corpus, corpusBytes, corpusPath, editedBundle, kinds, type Kind } from '../tests/fixtures/bad-inputs/corpus';
-import { area, openStudio, sample, save, settled as settledOn, status as statusOf, type StudioPage } from './studio-page';
+import { area, CT_TITLE, DEMO_TITLE, openStudio, startsWithTitle, sample, save, settled as settledOn, status as statusOf, type StudioPage } from './studio-page';
 
 let studio: StudioPage;
 let page: Page;
@@ -34,7 +34,7 @@ test.beforeAll(async ({ browser }) => {
     const bytes = editedBundle(path.resolve(corpus.base.bundle), kinds('bundle').find((k) => k.id === kindId)!.edits!).get(file!);
     await (bytes === undefined ? route.fulfill({ status: 404, body: 'not found' }) : route.fulfill({ body: bytes }));
   });
-  await expect(page.getByText('Locus demo (synthetic chest X-ray)', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText(DEMO_TITLE, { exact: true })).toBeVisible({ timeout: 180_000 });
 });
 
 test.afterAll(async () => {
@@ -174,7 +174,7 @@ test.describe('bundles', () => {
       const alert = page.getByRole('region', { name: 'Model bundle' }).getByRole('alert');
       await expect(alert).toContainText(`Could not load ${url}: `, { timeout: 60_000 });
       await expect(alert).toContainText(kind.message!);
-      await expect(alert).toContainText('(Locus demo (synthetic chest X-ray) is still in use.)');
+      await expect(alert).toContainText(`(${DEMO_TITLE} is still in use.)`);
       expect(await settled(), kind.keeps).toBe(before);
       await expect(page.getByRole('slider', { name: 'Top-k', exact: true })).toBeEnabled();
     });
@@ -247,14 +247,14 @@ const ACTIONS: Record<string, () => Promise<void>> = {
   'bundle-switch-during-analysis': async () => {
     await otherBundles();
     await segmentButton().click();
-    await page.getByRole('button', { name: /^Locus CT/ }).click();
+    await page.getByRole('button', { name: startsWithTitle(CT_TITLE) }).click();
     await expect(page.getByRole('note').filter({ hasText: 'is loaded: press Segment to analyse this case with it' })).toBeVisible({
       timeout: 120_000,
     });
     await expect(status()).not.toContainText('Done');
     await expect(area(page)).toHaveCount(0);
-    await page.getByRole('button', { name: /^Locus demo/ }).click();
-    await expect(page.getByText('Locus demo (synthetic chest X-ray)', { exact: true })).toBeVisible({ timeout: 120_000 });
+    await page.getByRole('button', { name: startsWithTitle(DEMO_TITLE) }).click();
+    await expect(page.getByText(DEMO_TITLE, { exact: true })).toBeVisible({ timeout: 120_000 });
   },
 };
 

@@ -12,6 +12,14 @@ import type { Sample } from '../src/ui/hooks/samples';
 
 export const SAMPLES = path.resolve(import.meta.dirname, '../public/samples');
 
+/** The shipped bundles' titles, as their manifests give them (the studio shows them verbatim). */
+const shippedTitle = (bundle: string): string =>
+  (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../models', bundle, 'manifest.json'), 'utf8')) as { title: string }).title;
+export const DEMO_TITLE = shippedTitle('demo-cxr');
+export const CT_TITLE = shippedTitle('medseg-ct');
+/** A pattern matching text that starts with the title (a button's name: the title, then its details). */
+export const startsWithTitle = (title: string): RegExp => new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+
 const samples = JSON.parse(readFileSync(path.join(SAMPLES, 'index.json'), 'utf8')) as Sample[];
 export const sample = (id: string): Sample => samples.find((s) => s.id === id)!;
 

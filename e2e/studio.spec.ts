@@ -14,6 +14,8 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { decodeImage } from '../src/pipeline/index';
 import {
+  CT_TITLE,
+  DEMO_TITLE,
   SAMPLES,
   area,
   mirroredPng,
@@ -71,10 +73,10 @@ async function timings(): Promise<Record<string, [number, number]>> {
 
 test('the first screen shows the bundle loading in the top bar and no made-up slider values', async () => {
   await expect(page.getByRole('heading', { name: 'Locus studio' })).toBeVisible();
-  await expect(status()).toContainText('Loading Locus demo');
+  await expect(status()).toContainText(`Loading ${DEMO_TITLE}`);
   await expect(status().getByRole('progressbar', { name: 'Bundle loading' })).toBeVisible();
   for (const name of ['Top-k', 'Threshold']) await expect(page.locator('.slider', { hasText: name }).locator('.value')).toHaveText('–');
-  await expect(page.getByText('Locus demo (synthetic chest X-ray)', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText(DEMO_TITLE, { exact: true })).toBeVisible({ timeout: 180_000 });
   await expect(status()).toContainText('Ready: open an image or pick a sample');
   await expect(page.locator('.slider', { hasText: 'Top-k' }).locator('.value')).toHaveText('3');
 });
@@ -334,7 +336,7 @@ test('a bundle that fails to load leaves the working one, its result and the pro
   await page.getByRole('button', { name: 'Load', exact: true }).click();
   const alert = page.getByRole('region', { name: 'Model bundle' }).getByRole('alert');
   await expect(alert).toContainText(`Could not load ${missing}: manifest.json: not found (HTTP 404)`);
-  await expect(alert).toContainText('(Locus demo (synthetic chest X-ray) is still in use.)');
+  await expect(alert).toContainText(`(${DEMO_TITLE} is still in use.)`);
   expect(await settled()).toBe(before);
   await expect(page.locator('.slider', { hasText: 'Top-k' }).locator('.value')).not.toHaveText('0');
   await page.getByRole('slider', { name: 'Top-k', exact: true }).fill('1');
@@ -347,7 +349,7 @@ test('the CT bundle loads from a local folder, shows its cross-validated figures
   await summary.click();
   await page.getByLabel('Bundle folder', { exact: true }).setInputFiles(path.resolve(import.meta.dirname, '../models/medseg-ct'));
   const bundlePanel = page.getByRole('region', { name: 'Model bundle' });
-  await expect(bundlePanel.getByText('Locus CT (MedSeg COVID-19, 50 slices)', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(bundlePanel.getByText(CT_TITLE, { exact: true })).toBeVisible({ timeout: 180_000 });
   // The demo bundle's result belonged to the demo model: cleared, with a word.
   await expect(page.getByRole('note').filter({ hasText: 'is loaded: press Segment to analyse this case with it' })).toBeVisible();
   await expect(area(page)).toHaveCount(0);

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { heapProbe, type HeapSample } from './heap';
-import { openStudio, type StudioPage } from './studio-page';
+import { DEMO_TITLE, openStudio, type StudioPage } from './studio-page';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SPLIT = path.join(ROOT, 'models/data-gen/synth-cxr/test');
@@ -39,7 +39,7 @@ test(`the ${CASES}-case synthetic split evaluates on WASM with the page and work
   ensureSplit();
   studio = await openStudio(browser);
   const { page } = studio;
-  await expect(page.getByText('Locus demo (synthetic chest X-ray)', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText(DEMO_TITLE, { exact: true })).toBeVisible({ timeout: 180_000 });
   await page.getByRole('tab', { name: 'Workbench' }).click();
   await page.getByLabel('Encoding cache (MB)').fill(String(CACHE_MIB));
   await page.getByLabel('Dataset folder', { exact: true }).setInputFiles(SPLIT);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { decode as decodePng } from 'fast-png';
-import { catchExports, caughtExport, openStudio, sample, SAMPLES, save, status, watchViolations, type StudioPage } from './studio-page';
+import { catchExports, caughtExport, DEMO_TITLE, openStudio, sample, SAMPLES, save, status, watchViolations, type StudioPage } from './studio-page';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TOLERANCE = 1e-6;
@@ -90,7 +90,7 @@ test.beforeAll(async ({ browser }) => {
   const csp = shippedCsp();
   studio = await openStudio(browser, { csp, workerCsp: csp });
   page = studio.page;
-  await expect(page.getByText('Locus demo (synthetic chest X-ray)', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText(DEMO_TITLE, { exact: true })).toBeVisible({ timeout: 180_000 });
   violations = await watchViolations(page);
 });
 

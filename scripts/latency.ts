@@ -24,6 +24,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { serveDist } from './lib/serve-dist';
+import { shippedBundles, startsWithTitle } from './lib/shipped';
 import { encode as encodePng } from 'fast-png';
 import { decodeImage, toGrayImage } from '../src/pipeline/index';
 
@@ -102,11 +103,11 @@ async function main(): Promise<number> {
     await page.goto(`http://127.0.0.1:${values.port}/locus/`);
     const status = page.getByRole('status');
     await page.locator('summary', { hasText: 'Load another bundle' }).click();
-    const shipped = JSON.parse(readFileSync(path.join(ROOT, 'dist/bundles/index.json'), 'utf8')) as { name: string; title: string }[];
+    const shipped = shippedBundles(ROOT);
     const bundle = shipped.find((b) => b.name === values.bundle);
     if (bundle === undefined) throw new Error(`no shipped bundle '${values.bundle}' in dist/bundles/index.json`);
-    await page.getByText('Locus demo (synthetic chest X-ray)', { exact: true }).waitFor({ timeout: 180_000 });
-    if (bundle.name !== shipped[0]?.name) await page.getByRole('button', { name: new RegExp(`^${bundle.title.replace(/[()]/g, '\\$&')}`) }).click();
+    await page.getByText(shipped[0]!.title, { exact: true }).waitFor({ timeout: 180_000 });
+    if (bundle.name !== shipped[0]!.name) await page.getByRole('button', { name: startsWithTitle(bundle.title) }).click();
     await page.getByText(bundle.title, { exact: true }).first().waitFor({ timeout: 180_000 });
     const image = values.image ? readFileSync(values.image) : slice(bundle.name, Number(values.side));
     await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'slice.png', mimeType: 'image/png', buffer: image });

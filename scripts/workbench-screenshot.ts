@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { serveDist } from './lib/serve-dist';
+import { defaultBundle } from './lib/shipped';
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +47,7 @@ async function capture(folder: string, n: number, file: string): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(`http://127.0.0.1:${values.port}/locus/`);
-    await page.getByText('Locus demo (synthetic chest X-ray)', { exact: true }).waitFor({ timeout: 300_000 });
+    await page.getByText(defaultBundle(ROOT).title, { exact: true }).waitFor({ timeout: 300_000 });
     await page.getByRole('tab', { name: 'Workbench' }).click();
     await page.getByLabel('Dataset folder', { exact: true }).setInputFiles(folder);
     await page.getByText(new RegExp(`synth-test: ${n} cases`)).waitFor({ timeout: 120_000 });

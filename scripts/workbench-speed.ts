@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { chromium } from '@playwright/test';
 import { serveDist } from './lib/serve-dist';
+import { defaultBundle } from './lib/shipped';
 import { parseCsv } from '../src/pipeline/index';
 
 const { values } = parseArgs({
@@ -62,7 +63,7 @@ async function browserRun(ep: 'webgpu' | 'wasm', folder: string, n: number): Pro
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`http://127.0.0.1:${values.port}/locus/`);
-    await page.getByText('Locus demo (synthetic chest X-ray)', { exact: true }).waitFor({ timeout: 300_000 });
+    await page.getByText(defaultBundle(ROOT).title, { exact: true }).waitFor({ timeout: 300_000 });
     const backend = (await page.locator('.status .badge').first().textContent()) ?? ep;
     await page.getByRole('tab', { name: 'Workbench' }).click();
     await page.getByLabel('Dataset folder', { exact: true }).setInputFiles(folder);

@@ -1,7 +1,8 @@
 /**
  * A bundle's own figures for the bundle panel, from its manifest's typed `metrics` record
  * (pipeline/contract.ts Metrics): the Table-5 prompt rows (or the summary alone), the location
- * test, and how they were measured. Figures measured through the shipped graphs (ONNX) are
+ * test, the models it was compared with (`baselines`: e.g. the bundle's v1 and an image-only
+ * reference) and how they were measured. Figures measured through the shipped graphs (ONNX) are
  * preferred to PyTorch's.
  */
 import type { Measured, Metrics, Score } from '../pipeline/index';
@@ -15,11 +16,20 @@ export interface ScoreRow {
   iouStd: number | null;
 }
 
+/** An earlier or reference model measured the same way (all prompts), one line under the bundle's own rows. */
+export interface BaselineRow extends ScoreRow {
+  description: string;
+}
+
 export interface BundleScores {
   caption: string;
   rows: ScoreRow[];
-  /** Dice with the true report and with a report naming other regions, when measured. */
-  location: { trueReport: number | null; otherRegions: number } | null;
+  baselines: BaselineRow[];
+  /**
+   * Dice with the true report, with a report naming the other regions, and with a generic
+   * all-regions report, when measured.
+   */
+  location: { trueReport: number | null; otherRegions: number; allRegions: number | null } | null;
   /** How the figures were obtained, when the manifest says. */
   protocol: string | null;
 }
@@ -51,16 +61,36 @@ function locationScores(metrics: Metrics): BundleScores['location'] {
   const reports = metrics.location?.reports;
   const other = preferredScore(reports?.other_regions);
   if (reports === undefined || other === null) return null;
-  return { trueReport: preferredScore(reports.true_report)?.dice.mean ?? null, otherRegions: other.dice.mean };
+  return {
+    trueReport: preferredScore(reports.true_report)?.dice.mean ?? null,
+    otherRegions: other.dice.mean,
+    allRegions: preferredScore(reports.all_regions)?.dice.mean ?? null,
+  };
+}
+
+function baselineRows(metrics: Metrics, folds: boolean): BaselineRow[] {
+  return (metrics.baselines ?? []).flatMap((baseline) => {
+    const score = preferredScore(baseline.scores);
+    if (score === null) return [];
+    // A baseline's spread is over folds only when it was cross-validated too.
+    const row = scoreRow(baseline.name, score, folds && baseline.folds !== undefined);
+    return [{ ...row, description: baseline.description }];
+  });
 }
 
 export function bundleScores(metrics: Metrics | null): BundleScores {
-  if (metrics === null) return { caption: 'Bundle scores', rows: [], location: null, protocol: null };
+  if (metrics === null) return { caption: 'Bundle scores', rows: [], baselines: [], location: null, protocol: null };
   const folds = metrics.evaluation === 'cross-validation';
   const table = metrics.prompts ?? { all: metrics.summary };
   const rows = Object.entries(table).flatMap(([prompts, measured]) => {
     const score = preferredScore(measured);
     return score === null ? [] : [scoreRow(prompts, score, folds)];
   });
-  return { caption: caption(metrics), rows, location: locationScores(metrics), protocol: metrics.protocol ?? null };
+  return {
+    caption: caption(metrics),
+    rows,
+    baselines: baselineRows(metrics, folds),
+    location: locationScores(metrics),
+    protocol: metrics.protocol ?? null,
+  };
 }

@@ -32,6 +32,11 @@ describe('compareTensors', () => {
     expect(compareTensors(t([1, 2, 3]), t([1, 2.5, 2.75])).maxAbsDiff).toBeCloseTo(0.5);
   });
 
+  it('measures the tolerance against max(1, largest finite |expected|)', () => {
+    expect(compareTensors(t([0.5, -0.25]), t([0.5, -0.25])).scale).toBe(1);
+    expect(compareTensors(t([3, -48, Infinity]), t([3, -48, Infinity])).scale).toBe(48);
+  });
+
   it('flags shape mismatches and one-sided NaN', () => {
     expect(compareTensors(t([1, 2]), t([1, 2], [2, 1])).shapeMatches).toBe(false);
     expect(compareTensors(t([NaN, 1]), t([NaN, 1])).maxAbsDiff).toBe(0);

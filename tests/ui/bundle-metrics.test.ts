@@ -27,7 +27,8 @@ describe('bundleScores', () => {
       { prompts: 'none', dice: 0.6, iou: 0.5, diceStd: null, iouStd: null },
       { prompts: 'all', dice: 0.7, iou: 0.6, diceStd: null, iouStd: null },
     ]);
-    expect(scores.location).toEqual({ trueReport: 0.7, otherRegions: 0.45 });
+    expect(scores.location).toEqual({ trueReport: 0.7, otherRegions: 0.45, allRegions: null });
+    expect(scores.baselines).toEqual([]);
   });
 
   it('reads cross-validation figures, preferring the ONNX ones', () => {
@@ -40,17 +41,30 @@ describe('bundleScores', () => {
       cross_validation: { k: 5, folds: [{ fold: 0, n: 10, scores: { onnx: cv(0.5) } }], pooled: { onnx: cv(0.5) } },
       location: {
         n: 3,
-        reports: { true_report: { pytorch: { dice: { mean: 0.55 } } }, other_regions: { onnx: { dice: { mean: 0.47 } } } },
+        reports: {
+          true_report: { pytorch: { dice: { mean: 0.55 } } },
+          other_regions: { onnx: { dice: { mean: 0.47 } } },
+          all_regions: { onnx: { dice: { mean: 0.56 } } },
+        },
       },
+      baselines: [
+        { name: 'Locus v1', description: 'the v1 bundle, same folds', scores: { onnx: cv(0.4) }, folds: [] },
+        { name: 'test split', description: 'no folds', scores: { pytorch: cv(0.3) } },
+        { name: 'unmeasured', description: 'no score', scores: {} },
+      ],
     });
     expect(scores.caption).toBe('5-fold cross-validation (mean ± std over folds)');
     expect(scores.rows).toEqual([{ prompts: 'all', dice: 0.5, iou: 0.4, diceStd: 0.02, iouStd: 0.03 }]);
-    expect(scores.location).toEqual({ trueReport: 0.55, otherRegions: 0.47 });
+    expect(scores.location).toEqual({ trueReport: 0.55, otherRegions: 0.47, allRegions: 0.56 });
+    expect(scores.baselines).toEqual([
+      { prompts: 'Locus v1', description: 'the v1 bundle, same folds', dice: 0.4, iou: 0.4 - 0.1, diceStd: 0.02, iouStd: 0.03 },
+      { prompts: 'test split', description: 'no folds', dice: 0.3, iou: 0.3 - 0.1, diceStd: null, iouStd: null },
+    ]);
     expect(scores.protocol).toBe('5-fold');
   });
 
   it('gives no rows for a bundle exported without metrics', () => {
-    expect(bundleScores(null)).toEqual({ caption: 'Bundle scores', rows: [], location: null, protocol: null });
+    expect(bundleScores(null)).toEqual({ caption: 'Bundle scores', rows: [], baselines: [], location: null, protocol: null });
   });
 
   it.each(['demo-cxr', 'medseg-ct'])('reads every prompt set of the shipped %s manifest', (bundle) => {
@@ -61,14 +75,16 @@ describe('bundleScores', () => {
     expect(scores.location).not.toBeNull();
   });
 
-  it('shows the figures the shipped manifests held before the typed record (same numbers)', () => {
-    const demo = bundleScores(manifestMetrics('demo-cxr'));
-    expect(demo.caption).toBe('Bundle test scores (500 cases)');
-    expect(demo.rows.at(-1)).toEqual({ prompts: 'all', dice: 0.7198, iou: 0.5914, diceStd: null, iouStd: null });
-    expect(demo.location).toEqual({ trueReport: 0.7007, otherRegions: 0.4516 });
+  it('shows the shipped v2 figures with the v1 bundles on their own lines (same numbers as the manifests)', () => {
     const ct = bundleScores(manifestMetrics('medseg-ct'));
     expect(ct.caption).toBe('5-fold cross-validation (mean ± std over folds)');
-    expect(ct.rows.at(-1)).toEqual({ prompts: 'all', dice: 0.5077, iou: 0.358, diceStd: 0.0519, iouStd: 0.038 });
-    expect(ct.location).toEqual({ trueReport: 0.4754, otherRegions: 0.4059 });
+    expect(ct.rows.at(-1)).toEqual({ prompts: 'all', dice: 0.7532, iou: 0.6187, diceStd: 0.0328, iouStd: 0.0362 });
+    expect(ct.location).toEqual({ trueReport: 0.7523, otherRegions: 0.5742, allRegions: 0.7574 });
+    expect(ct.baselines.find((b) => b.prompts === 'Locus v1')).toMatchObject({ dice: 0.5077, iou: 0.358, diceStd: 0.0519, iouStd: 0.038 });
+    const demo = bundleScores(manifestMetrics('demo-cxr'));
+    expect(demo.caption).toBe('Bundle test scores (500 cases)');
+    expect(demo.rows.at(-1)).toEqual({ prompts: 'all', dice: 0.8987, iou: 0.833, diceStd: null, iouStd: null });
+    expect(demo.location).toEqual({ trueReport: 0.9069, otherRegions: 0.0771, allRegions: 0.8401 });
+    expect(demo.baselines).toEqual([expect.objectContaining({ prompts: 'Locus v1', dice: 0.7327, iou: 0.6049, diceStd: null, iouStd: null })]);
   });
 });

@@ -203,9 +203,11 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
     # the frozen SAM encoder's outputs (v2: 2 MB a case) and, for v2, the CLIP image encoder's
     # stage 1 are computed once when they fit in memory (phase 3 trains nothing before them)
     caching = phases["locus"]["epochs"] > 0
+    started = time.monotonic()
     embeddings = cache_embeddings(model, data.images) if caching else None
     first_stage = (cache_first_stage(model, data.images)
                    if caching and mcfg.backbone == "mobilenet_v2" else None)
+    record["cache_seconds"] = round(time.monotonic() - started, 1)
     for variant in ["full"] + list(cfg.get("ablations", [])):
         vopts = VARIANTS[variant]
         vcfg = model_config(cfg["model"], use_qgaf=vopts["use_qgaf"])
@@ -215,8 +217,10 @@ def train(cfg: dict, run: Path, device: str, cases: list[str] | None = None) -> 
         vmodel = vmodel.to(memory_format=torch.channels_last)
         params = freeze_for_phase3(vmodel)
         if vmodel.prompt_generator.gate is not None:
+            started = time.monotonic()
             record[f"reader_{variant}"] = warm_up_reader(vmodel, tokenizer, steps=READER_STEPS,
                                                          seed=cfg["seed"] + 3)
+            record[f"reader_{variant}"]["seconds"] = round(time.monotonic() - started, 1)
             print(f"report reader: {json.dumps(record[f'reader_{variant}'])}")
         options = LocusOptions(k=TOPK_DEFAULT, theta=THETA_DEFAULT,
                                dropout=cfg["prompts"]["dropout"],

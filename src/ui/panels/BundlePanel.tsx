@@ -57,6 +57,22 @@ function ScoreTable({ scores }: { scores: BundleScores }) {
           </tr>
         ))}
       </tbody>
+      {scores.baselines.length > 0 && (
+        <tbody className="baselines">
+          <tr>
+            <th scope="colgroup" colSpan={3}>
+              Compared with (all prompts, same protocol)
+            </th>
+          </tr>
+          {scores.baselines.map((row) => (
+            <tr key={row.prompts} title={row.description}>
+              <th scope="row">{row.prompts}</th>
+              <td>{withStd(row.dice, row.diceStd)}</td>
+              <td>{withStd(row.iou, row.iouStd)}</td>
+            </tr>
+          ))}
+        </tbody>
+      )}
     </table>
   );
 }
@@ -99,7 +115,8 @@ function BundleFacts({ summary }: { summary: BundleSummary }) {
         <p className="hint">
           Location awareness: Dice{' '}
           {location.trueReport !== null && <>{location.trueReport.toFixed(3)} with the true report, </>}
-          {location.otherRegions.toFixed(3)} with a report naming the wrong regions.
+          {location.otherRegions.toFixed(3)} with a report naming the wrong regions
+          {location.allRegions !== null && <>, {location.allRegions.toFixed(3)} with a generic all-regions report</>}.
         </p>
       )}
     </>
